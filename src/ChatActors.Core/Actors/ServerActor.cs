@@ -1,0 +1,127 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Event;
+using ChatActors.Messages;
+using ChatActors.Net;
+using ChatActors.Protocol;
+
+namespace ChatActors.Actors;
+
+/// <summary>
+/// One chat server: owns its listener, its <see cref="ClientSession"/> children and the
+/// fan-out of every broadcast to its joined clients. It subscribes to the chat topic
+/// before it accepts anyone, so no joined client can miss a line.
+/// </summary>
+public sealed class ServerActor : ReceiveActor
+{
+    private readonly ServerSettings _settings;
+    private readonly Socket _listener;
+    private readonly IActorRef _balancer;
+    private readonly IActorRef _names;
+    private readonly IActorRef _stats;
+    private readonly IActorRef _mediator;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly CancellationTokenSource _accepting = new();
+    private readonly Dictionary<IActorRef, ConnectionWriter> _connections = new();
+    private readonly Dictionary<IActorRef, Member> _members = new();
+    private long _sessionsStarted;
+
+    public ServerActor(ServerSettings settings, Socket listener, IActorRef balancer, IActorRef names, IActorRef stats, IActorRef mediator)
+    {
+        _settings = settings;
+        _listener = listener;
+        _balancer = balancer;
+        _names = names;
+        _stats = stats;
+        _mediator = mediator;
+
+        Receive<SubscribeAck>(_ => StartServing());
+    }
+
+    /// <param name="listener">A bound, listening socket; the actor owns it from now on.</param>
+    public static Props Props(ServerSettings settings, Socket listener, IActorRef balancer, IActorRef names, IActorRef stats, IActorRef mediator) =>
+        Akka.Actor.Props.Create(() => new ServerActor(settings, listener, balancer, names, stats, mediator));
+
+    private int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
+
+    protected override void PreStart() => _mediator.Tell(new Subscribe(ChatTopic.Name, Self));
+
+    protected override void PostStop()
+    {
+        _accepting.Cancel();
+        _listener.Dispose();
+        _mediator.Tell(new Unsubscribe(ChatTopic.Name, Self));
+    }
+
+    private void StartServing()
+    {
+        _balancer.Tell(new RegisterServer(_settings.Index, _settings.Name, _settings.AdvertisedHost, Port, _settings.Capacity, Self));
+        _ = AcceptLoop.RunAsync(_listener, Self, _accepting.Token);
+        _log.Info("{0} listening on port {1}", _settings.Name, Port);
+        Become(Serving);
+    }
+
+    private void Serving()
+    {
+        Receive<ChatLines>(FanOut);
+        Receive<ConnectionAccepted>(accepted => Admit(accepted.Socket));
+        Receive<SessionJoined>(joined =>
+        {
+            _members[Sender] = new Member(joined.Name, _connections[Sender]);
+            _log.Info("{0} joined {1}", joined.Name, _settings.Name);
+        });
+        Receive<Terminated>(terminated => Remove(terminated.ActorRef));
+        Receive<AcceptFailed>(failed => throw new InvalidOperationException($"{_settings.Name} cannot accept connections", failed.Cause));
+    }
+
+    private void FanOut(ChatLines lines)
+    {
+        foreach (var (session, member) in _members)
+        {
+            if (!session.Equals(lines.Excluded) && member.Writer.TryEnqueue(lines.Bytes) == EnqueueResult.Overflowed)
+            {
+                session.Tell(OutboundOverflowed.Instance);
+            }
+        }
+    }
+
+    private void Admit(Socket socket)
+    {
+        if (_connections.Count >= _settings.Capacity)
+        {
+            _log.Info("{0} is full: turned away {1}", _settings.Name, socket.RemoteEndPoint);
+            _stats.Tell(CountLostClient.Instance);
+            var writer = new ConnectionWriter(socket, _settings.Outbound);
+            writer.TryEnqueue(Wire.ServerBusy);
+            writer.Close(_settings.Session.CloseDrainTimeout);
+            return;
+        }
+
+        var connection = new ConnectionWriter(socket, _settings.Outbound);
+        var session = Context.ActorOf(
+            ClientSession.Props(socket, connection, _settings.Session, _names, _stats, _mediator),
+            $"session-{++_sessionsStarted}");
+        Context.Watch(session);
+        _connections[session] = connection;
+        ReportLoad();
+    }
+
+    private void Remove(IActorRef session)
+    {
+        if (_members.Remove(session, out var member))
+        {
+            _log.Info("{0} left {1}", member.Name, _settings.Name);
+        }
+
+        if (_connections.Remove(session))
+        {
+            ReportLoad();
+        }
+    }
+
+    private void ReportLoad() => _balancer.Tell(new ServerLoad(_settings.Index, _connections.Count));
+
+    private sealed record Member(string Name, ConnectionWriter Writer);
+}

@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Configuration;
+using ChatActors.Actors;
+
+namespace ChatActors.Hosting;
+
+/// <summary>
+/// One running ChatActors node in the <c>fork</c> approach: a single-node Akka cluster
+/// with the balancer, every server, the name registry and the stats actor.
+/// </summary>
+public sealed class ChatNode : IAsyncDisposable
+{
+    private static readonly TimeSpan ClusterJoinTimeout = TimeSpan.FromSeconds(20);
+
+    private ChatNode(ActorSystem system, ChatOptions options, int balancerPort, IReadOnlyList<int> serverPorts, IActorRef stats)
+    {
+        System = system;
+        Options = options;
+        BalancerPort = balancerPort;
+        ServerPorts = serverPorts;
+        Stats = stats;
+    }
+
+    public ActorSystem System { get; }
+
+    public ChatOptions Options { get; }
+
+    public int BalancerPort { get; }
+
+    public IReadOnlyList<int> ServerPorts { get; }
+
+    public IActorRef Stats { get; }
+
+    public Task Terminated => System.WhenTerminated;
+
+    /// <param name="config">The full configuration: the chat-actors section over the base HOCON.</param>
+    public static async Task<ChatNode> StartAsync(Config config, TimeProvider clock)
+    {
+        var options = ChatOptions.FromConfig(config);
+        var listeners = new List<Socket>();
+        try
+        {
+            listeners.Add(Listen(options.BindHost, options.BalancerPort));
+            for (var i = 0; i < options.Servers; i++)
+            {
+                listeners.Add(Listen(options.BindHost, options.ServerPort == 0 ? 0 : options.ServerPort + i));
+            }
+
+            var system = await StartClusterAsync(config, options);
+            var stats = system.ActorOf(StatsActor.Props(clock), "stats");
+            var names = system.ActorOf(NameRegistry.Props(), "names");
+            var balancer = system.ActorOf(BalancerActor.Props(options.Algorithm, options.ReservationTimeout, stats, clock), "balancer");
+            var mediator = DistributedPubSub.Get(system).Mediator;
+            for (var i = 0; i < options.Servers; i++)
+            {
+                var settings = new ServerSettings(
+                    i,
+                    options.AdvertisedHost,
+                    options.Capacity,
+                    new SessionSettings(ServerSettings.NameOf(i), options.MaxLineBytes, options.CloseDrainTimeout),
+                    options.Outbound);
+                system.ActorOf(ServerActor.Props(settings, listeners[i + 1], balancer, names, stats, mediator), settings.Name);
+            }
+
+            system.ActorOf(BalancerEdge.Props(listeners[0], balancer, options.BalancerReplyTimeout), "balancer-edge");
+            return new ChatNode(system, options, PortOf(listeners[0]), listeners.Skip(1).Select(PortOf).ToList(), stats);
+        }
+        catch
+        {
+            listeners.ForEach(listener => listener.Dispose());
+            throw;
+        }
+    }
+
+    /// <summary>Stops every actor (listeners close, sessions end) and leaves the cluster.</summary>
+    public Task StopAsync() => CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance);
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    private static async Task<ActorSystem> StartClusterAsync(Config config, ChatOptions options)
+    {
+        var remoting = ConfigurationFactory.ParseString(
+            $"akka.remote.dot-netty.tcp {{ hostname = {ChatConfig.Quote(options.BindHost)}, port = {options.RemotePort} }}");
+        ActorSystem system;
+        try
+        {
+            system = ActorSystem.Create("ChatActors", remoting.WithFallback(config).WithFallback(DistributedPubSub.DefaultConfig()));
+        }
+        catch (Exception ex)
+        {
+            throw new ChatStartupException($"cannot start Akka.Remote on {options.BindHost}:{options.RemotePort}: {ex.GetBaseException().Message}", ex);
+        }
+
+        var cluster = Cluster.Get(system);
+        using var joining = new CancellationTokenSource(ClusterJoinTimeout);
+        try
+        {
+            await cluster.JoinAsync(cluster.SelfAddress, joining.Token);
+        }
+        catch (Exception ex)
+        {
+            await system.Terminate();
+            throw new ChatStartupException($"the node could not form its cluster: {ex.GetBaseException().Message}", ex);
+        }
+
+        return system;
+    }
+
+    private static Socket Listen(string host, int port)
+    {
+        if (!IPAddress.TryParse(host, out var address))
+        {
+            address = Dns.GetHostAddresses(host).FirstOrDefault()
+                ?? throw new ChatStartupException($"bind-host \"{host}\" does not resolve to an address");
+        }
+
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.Bind(new IPEndPoint(address, port));
+            socket.Listen(512);
+            return socket;
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            throw new ChatStartupException(ex.SocketErrorCode == SocketError.AddressAlreadyInUse
+                ? $"port {port} on {host} is already in use"
+                : $"cannot listen on {host}:{port}: {ex.Message}", ex);
+        }
+    }
+
+    private static int PortOf(Socket listener) => ((IPEndPoint)listener.LocalEndPoint!).Port;
+}

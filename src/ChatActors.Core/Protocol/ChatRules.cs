@@ -1,0 +1,107 @@
+using System.Text;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace ChatActors.Protocol;
+
+/// <summary>What a joined client's message means.</summary>
+public abstract record ClientCommand;
+
+/// <summary>A chat line to broadcast, already in the <c>NAME : TEXT</c> shape.</summary>
+public sealed record ChatCommand(string Line) : ClientCommand;
+
+/// <summary>A chat message with nothing to say; it is dropped.</summary>
+public sealed record IgnoredCommand : ClientCommand
+{
+    public static readonly IgnoredCommand Instance = new();
+}
+
+/// <summary><c>stop</c> or <c>stop RATING</c>; <see cref="RatingWasInvalid"/> when a rating was given but is not 1 to 5.</summary>
+public sealed record LeaveCommand(double? Rating, bool RatingWasInvalid) : ClientCommand;
+
+/// <summary>The join, chat and leave rules of PROTOCOL.md section 2, as pure functions.</summary>
+public static partial class ChatRules
+{
+    public const int MaxNameLength = 32;
+    private const string JoinSuffix = " joined the server";
+    private const string NameSeparator = " : ";
+
+    public static bool TryParseJoin(string message, out string name)
+    {
+        var trimmed = message.Trim();
+        name = trimmed.EndsWith(JoinSuffix, StringComparison.Ordinal)
+            ? trimmed[..^JoinSuffix.Length]
+            : string.Empty;
+        return IsValidName(name);
+    }
+
+    public static bool IsValidName(string name)
+    {
+        var length = 0;
+        foreach (var rune in name.EnumerateRunes())
+        {
+            if (Rune.IsWhiteSpace(rune) || Rune.IsControl(rune) || ++length > MaxNameLength)
+            {
+                return false;
+            }
+        }
+
+        return length > 0;
+    }
+
+    public static ClientCommand Interpret(string message, string joinedName)
+    {
+        if (TryParseLeave(message, out var leave))
+        {
+            return leave;
+        }
+
+        var separator = message.IndexOf(NameSeparator, StringComparison.Ordinal);
+        var text = separator < 0 ? message : message[(separator + NameSeparator.Length)..];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return IgnoredCommand.Instance;
+        }
+
+        var speaksAsSelf = separator >= 0 && string.Equals(message[..separator], joinedName, StringComparison.Ordinal);
+        return new ChatCommand(speaksAsSelf ? message : joinedName + NameSeparator + text);
+    }
+
+    /// <summary>
+    /// A leave is exactly <c>stop</c> or <c>stop</c> followed by one word; "stop that now"
+    /// or "please stop" stay chat.
+    /// </summary>
+    private static bool TryParseLeave(string message, out LeaveCommand leave)
+    {
+        leave = new LeaveCommand(null, false);
+        var match = LeavePattern().Match(message);
+        if (!match.Success)
+        {
+            return false;
+        }
+
+        var ratingText = match.Groups["rating"];
+        if (ratingText.Success)
+        {
+            leave = TryParseRating(ratingText.Value, out var rating)
+                ? new LeaveCommand(rating, false)
+                : new LeaveCommand(null, true);
+        }
+
+        return true;
+    }
+
+    public static bool TryParseRating(string text, out double rating)
+    {
+        rating = 0;
+        return RatingPattern().IsMatch(text)
+               && double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out rating)
+               && rating is >= 1 and <= 5;
+    }
+
+    [GeneratedRegex(@"^\s*stop(\s+(?<rating>\S+))?\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex LeavePattern();
+
+    [GeneratedRegex(@"^[0-9]+(\.[0-9]+)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex RatingPattern();
+}

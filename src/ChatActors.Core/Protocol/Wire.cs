@@ -1,0 +1,28 @@
+using System.Text;
+
+namespace ChatActors.Protocol;
+
+/// <summary>Every text ChatActors writes to a TCP client, byte for byte as PROTOCOL.md says.</summary>
+public static class Wire
+{
+    public const string NoServerAvailable = "SNA wait";
+    public const string ServerBusy = "Server busy, try after 5 mins!\n";
+    public const string JoinFirst = "ERROR join first: send \"NAME joined the server\"\n";
+    public const string LineTooLong = "ERROR line too long\n";
+    public const string InvalidRating = "ERROR rating must be a number from 1 to 5\n";
+
+    /// <summary>The balancer's reply: a Python tuple literal that the original client <c>eval</c>s.</summary>
+    public static string ServerAddress(string host, int port) => $"('{host}', {port})";
+
+    public static string Greeting(string serverName) => serverName + "\n";
+
+    public static string NameInUse(string name) => $"ERROR name in use: {name}\n";
+
+    public static string JoinLine(string name) => $"{name} joined the server";
+
+    public static string ExitLine(string name) => $"{name} exited the server";
+
+    public static byte[] Encode(string text) => Encoding.UTF8.GetBytes(text);
+
+    public static byte[] EncodeLine(string line) => Encoding.UTF8.GetBytes(line + "\n");
+}

@@ -1,0 +1,15 @@
+namespace ChatActors.Stats;
+
+/// <summary>Something that changes the counters; <see cref="At"/> is local wall-clock time.</summary>
+public interface IStatsEvent
+{
+    DateTime At { get; }
+}
+
+public sealed record ClientApproached(DateTime At) : IStatsEvent;
+
+public sealed record ClientLost(DateTime At) : IStatsEvent;
+
+public sealed record ClientJoined(string User, DateTime At) : IStatsEvent;
+
+public sealed record ClientLeft(string User, DateTime JoinedAt, DateTime At, double? Rating) : IStatsEvent;

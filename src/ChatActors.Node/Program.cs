@@ -1,0 +1,3 @@
+using ChatActors.Node;
+
+return await NodeProgram.RunAsync(args, Console.Out, Console.Error);
