@@ -14,7 +14,7 @@ namespace ChatActors.Actors;
 /// fan-out of every broadcast to its joined clients. It subscribes to the chat topic
 /// before it accepts anyone, so no joined client can miss a line.
 /// </summary>
-public sealed class ServerActor : ReceiveActor
+public sealed class ServerActor : ReceiveActor, IWithStash
 {
     private readonly ServerSettings _settings;
     private readonly Socket _listener;
@@ -38,7 +38,10 @@ public sealed class ServerActor : ReceiveActor
         _mediator = mediator;
 
         Receive<SubscribeAck>(_ => StartServing());
+        Receive<AwaitServing>(_ => Stash.Stash());
     }
+
+    public IStash Stash { get; set; } = null!;
 
     /// <param name="listener">A bound, listening socket; the actor owns it from now on.</param>
     public static Props Props(ServerSettings settings, Socket listener, IActorRef balancer, IActorRef names, IActorRef stats, IActorRef mediator) =>
@@ -61,11 +64,13 @@ public sealed class ServerActor : ReceiveActor
         _ = AcceptLoop.RunAsync(_listener, Self, _accepting.Token);
         _log.Info("{0} listening on port {1}", _settings.Name, Port);
         Become(Serving);
+        Stash.UnstashAll();
     }
 
     private void Serving()
     {
         Receive<ChatLines>(FanOut);
+        Receive<AwaitServing>(_ => Sender.Tell(new ServerServing(_settings.Name, Port)));
         Receive<ConnectionAccepted>(accepted => Admit(accepted.Socket));
         Receive<SessionJoined>(joined =>
         {

@@ -5,6 +5,7 @@ using Akka.Cluster;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
 using ChatActors.Actors;
+using ChatActors.Messages;
 
 namespace ChatActors.Hosting;
 
@@ -55,6 +56,7 @@ public sealed class ChatNode : IAsyncDisposable
             var names = system.ActorOf(NameRegistry.Props(), "names");
             var balancer = system.ActorOf(BalancerActor.Props(options.Algorithm, options.ReservationTimeout, stats, clock), "balancer");
             var mediator = DistributedPubSub.Get(system).Mediator;
+            var servers = new List<IActorRef>();
             for (var i = 0; i < options.Servers; i++)
             {
                 var settings = new ServerSettings(
@@ -63,8 +65,12 @@ public sealed class ChatNode : IAsyncDisposable
                     options.Capacity,
                     new SessionSettings(ServerSettings.NameOf(i), options.MaxLineBytes, options.CloseDrainTimeout),
                     options.Outbound);
-                system.ActorOf(ServerActor.Props(settings, listeners[i + 1], balancer, names, stats, mediator), settings.Name);
+                servers.Add(system.ActorOf(ServerActor.Props(settings, listeners[i + 1], balancer, names, stats, mediator), settings.Name));
             }
+
+            // Servers register with the balancer before they answer, so the balancer
+            // knows them all before its listener takes the first client.
+            await Task.WhenAll(servers.Select(server => server.Ask<ServerServing>(AwaitServing.Instance, ClusterJoinTimeout)));
 
             system.ActorOf(BalancerEdge.Props(listeners[0], balancer, options.BalancerReplyTimeout), "balancer-edge");
             return new ChatNode(system, options, PortOf(listeners[0]), listeners.Skip(1).Select(PortOf).ToList(), stats);

@@ -14,3 +14,11 @@ public sealed record ChatLines(byte[] Bytes, IActorRef Excluded)
 
 /// <summary>A session's join went through; from now on it receives broadcasts.</summary>
 public sealed record SessionJoined(string Name);
+
+/// <summary>Asks a server to answer <see cref="ServerServing"/> once it is subscribed, registered and accepting.</summary>
+public sealed record AwaitServing
+{
+    public static readonly AwaitServing Instance = new();
+}
+
+public sealed record ServerServing(string Name, int Port);

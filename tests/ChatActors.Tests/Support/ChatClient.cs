@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace ChatActors.Tests.Support;
+
+/// <summary>A raw TCP client, like netcat: it writes bytes as given and reads lines exactly as they arrive.</summary>
+public sealed class ChatClient : IAsyncDisposable
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly Socket _socket;
+    private readonly byte[] _buffer = new byte[64 * 1024];
+    private readonly List<byte> _unread = [];
+
+    private ChatClient(Socket socket) => _socket = socket;
+
+    public static async Task<ChatClient> ConnectAsync(int port)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync(IPAddress.Loopback, port);
+        return new ChatClient(socket);
+    }
+
+    /// <summary>Connects to a server, reads its greeting and joins as <paramref name="name"/>, up to seeing its own join line.</summary>
+    public static async Task<ChatClient> JoinAsync(int port, string name)
+    {
+        var client = await ConnectAsync(port);
+        Assert.StartsWith("Server-", await client.ReadLineAsync());
+        await client.SendAsync($"{name} joined the server\n");
+        await client.ReadUntilAsync($"{name} joined the server");
+        return client;
+    }
+
+    public Socket Socket => _socket;
+
+    public Task SendAsync(string text) => SendAsync(Encoding.UTF8.GetBytes(text));
+
+    public async Task SendAsync(byte[] bytes) => await _socket.SendAsync(bytes, SocketFlags.None);
+
+    /// <summary>The next line, without its <c>\n</c>; fails if none arrives in time or the connection closes first.</summary>
+    public async Task<string> ReadLineAsync(TimeSpan? timeout = null)
+    {
+        using var cancel = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        while (true)
+        {
+            var lineFeed = _unread.IndexOf((byte)'\n');
+            if (lineFeed >= 0)
+            {
+                var line = Encoding.UTF8.GetString(_unread.GetRange(0, lineFeed).ToArray());
+                _unread.RemoveRange(0, lineFeed + 1);
+                return line;
+            }
+
+            if (await ReceiveAsync(cancel.Token) == 0)
+            {
+                throw new IOException($"connection closed; unterminated rest: \"{Encoding.UTF8.GetString(_unread.ToArray())}\"");
+            }
+        }
+    }
+
+    /// <summary>Reads lines until <paramref name="expected"/>, returning the lines before it.</summary>
+    public async Task<List<string>> ReadUntilAsync(string expected, TimeSpan? timeout = null)
+    {
+        var before = new List<string>();
+        string line;
+        while ((line = await ReadLineAsync(timeout)) != expected)
+        {
+            before.Add(line);
+        }
+
+        return before;
+    }
+
+    /// <summary>Everything until the server closes the connection.</summary>
+    public async Task<string> ReadToEndAsync(TimeSpan? timeout = null)
+    {
+        using var cancel = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        while (await ReceiveAsync(cancel.Token) > 0)
+        {
+        }
+
+        var text = Encoding.UTF8.GetString(_unread.ToArray());
+        _unread.Clear();
+        return text;
+    }
+
+    private async Task<int> ReceiveAsync(CancellationToken cancel)
+    {
+        int read;
+        try
+        {
+            read = await _socket.ReceiveAsync(_buffer, SocketFlags.None, cancel);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            read = 0;
+        }
+
+        _unread.AddRange(_buffer.AsSpan(0, read).ToArray());
+        return read;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _socket.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,36 @@
+using Akka.Configuration;
+using ChatActors.Hosting;
+
+namespace ChatActors.Tests.Support;
+
+/// <summary>Starts a real ChatActors node on free ports (every port 0) for one test.</summary>
+public static class TestNode
+{
+    public static Task<ChatNode> StartAsync(int servers = 3, int capacity = 100, string extraHocon = "") =>
+        ChatNode.StartAsync(Config(servers, capacity, extraHocon), TimeProvider.System);
+
+    public static Config Config(int servers = 3, int capacity = 100, string extraHocon = "") =>
+        ConfigurationFactory.ParseString($$"""
+            chat-actors {
+              servers = {{servers}}
+              capacity = {{capacity}}
+              balancer-port = 0
+              server-port = 0
+              remote-port = 0
+              close-drain-timeout = 2s
+            }
+            akka.loglevel = WARNING
+            akka.stdout-loglevel = WARNING
+            {{extraHocon}}
+            """).WithFallback(ChatConfig.LoadBase());
+
+    /// <summary>Asks the balancer, like the original client, and returns the port it hands out.</summary>
+    public static async Task<int> AskBalancerAsync(this ChatNode node)
+    {
+        await using var balancer = await ChatClient.ConnectAsync(node.BalancerPort);
+        var reply = await balancer.ReadToEndAsync();
+        var match = System.Text.RegularExpressions.Regex.Match(reply, @"^\('127\.0\.0\.1', (\d+)\)$");
+        Assert.True(match.Success, $"balancer reply was \"{reply}\"");
+        return int.Parse(match.Groups[1].Value);
+    }
+}

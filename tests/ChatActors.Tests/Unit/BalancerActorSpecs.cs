@@ -1,0 +1,132 @@
+using Akka.Actor;
+using Akka.TestKit;
+using ChatActors.Actors;
+using ChatActors.Balancing;
+using ChatActors.Messages;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ChatActors.Tests.Unit;
+
+public class BalancerActorSpecs : Akka.TestKit.Xunit2.TestKit
+{
+    private static readonly TimeSpan ReservationTimeout = TimeSpan.FromSeconds(10);
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
+    private readonly TestProbe _stats;
+
+    public BalancerActorSpecs() => _stats = CreateTestProbe();
+
+    private IActorRef StartBalancer(BalancingAlgorithm algorithm, params (int Index, int Capacity)[] servers)
+    {
+        var balancer = Sys.ActorOf(BalancerActor.Props(algorithm, ReservationTimeout, _stats, _clock));
+        foreach (var (index, capacity) in servers)
+        {
+            var server = CreateTestProbe();
+            balancer.Tell(new RegisterServer(index, ServerSettings.NameOf(index), "127.0.0.1", 5010 + index, capacity, server));
+        }
+
+        return balancer;
+    }
+
+    private int Assign(IActorRef balancer)
+    {
+        balancer.Tell(AssignServer.Instance);
+        return ExpectMsg<ServerAssigned>().Port - 5010;
+    }
+
+    [Fact]
+    public void Round_robin_hands_out_servers_in_order_and_wraps()
+    {
+        var balancer = StartBalancer(BalancingAlgorithm.RoundRobin, (0, 100), (1, 100), (2, 100));
+        Assert.Equal([0, 1, 2, 0, 1], Enumerable.Range(0, 5).Select(_ => Assign(balancer)).ToArray());
+    }
+
+    [Fact]
+    public void Round_robin_skips_full_servers()
+    {
+        var balancer = StartBalancer(BalancingAlgorithm.RoundRobin, (0, 100), (1, 100), (2, 100));
+        balancer.Tell(new ServerLoad(1, 100));
+        Assert.Equal([0, 2, 0], Enumerable.Range(0, 3).Select(_ => Assign(balancer)).ToArray());
+    }
+
+    [Fact]
+    public void Least_connection_picks_the_fewest_clients_with_ties_to_the_lowest_index()
+    {
+        var balancer = StartBalancer(BalancingAlgorithm.LeastConnection, (0, 100), (1, 100), (2, 100));
+        balancer.Tell(new ServerLoad(0, 5));
+        balancer.Tell(new ServerLoad(1, 3));
+        balancer.Tell(new ServerLoad(2, 3));
+        Assert.Equal(1, Assign(balancer));
+    }
+
+    [Fact]
+    public void Least_connection_counts_addresses_handed_out_so_a_burst_spreads()
+    {
+        var balancer = StartBalancer(BalancingAlgorithm.LeastConnection, (0, 100), (1, 100), (2, 100));
+        Assert.Equal([0, 1, 2, 0, 1, 2], Enumerable.Range(0, 6).Select(_ => Assign(balancer)).ToArray());
+    }
+
+    [Fact]
+    public void An_arrived_client_replaces_its_reservation_rather_than_adding_to_it()
+    {
+        var balancer = StartBalancer(BalancingAlgorithm.LeastConnection, (0, 100), (1, 100));
+        Assert.Equal(0, Assign(balancer));
+        balancer.Tell(new ServerLoad(0, 1));
+        Assert.Equal(1, Assign(balancer));
+        balancer.Tell(new ServerLoad(1, 1));
+        Assert.Equal(0, Assign(balancer));
+    }
+
+    [Fact]
+    public void Reservations_expire_after_ten_seconds()
+    {
+        var balancer = StartBalancer(BalancingAlgorithm.LeastConnection, (0, 100), (1, 100));
+        Assert.Equal(0, Assign(balancer));
+        _clock.Advance(ReservationTimeout + TimeSpan.FromSeconds(1));
+        Assert.Equal(0, Assign(balancer));
+    }
+
+    [Fact]
+    public void Full_servers_are_skipped_by_least_connection()
+    {
+        var balancer = StartBalancer(BalancingAlgorithm.LeastConnection, (0, 2), (1, 5));
+        balancer.Tell(new ServerLoad(0, 2));
+        balancer.Tell(new ServerLoad(1, 4));
+        Assert.Equal(1, Assign(balancer));
+    }
+
+    [Fact]
+    public void All_servers_full_gives_no_server_and_counts_an_approach_and_a_lost_client()
+    {
+        var balancer = StartBalancer(BalancingAlgorithm.RoundRobin, (0, 1));
+        Assert.Equal(0, Assign(balancer));
+        _stats.ExpectMsg<CountApproach>();
+
+        balancer.Tell(AssignServer.Instance);
+        ExpectMsg<NoServerAvailable>();
+        _stats.ExpectMsg<CountApproach>();
+        _stats.ExpectMsg<CountLostClient>();
+    }
+
+    [Fact]
+    public void No_server_up_gives_no_server()
+    {
+        var balancer = StartBalancer(BalancingAlgorithm.LeastConnection);
+        balancer.Tell(AssignServer.Instance);
+        ExpectMsg<NoServerAvailable>();
+    }
+
+    [Fact]
+    public void A_server_that_stops_is_no_longer_handed_out()
+    {
+        var balancer = Sys.ActorOf(BalancerActor.Props(BalancingAlgorithm.RoundRobin, ReservationTimeout, _stats, _clock));
+        var first = CreateTestProbe();
+        var second = CreateTestProbe();
+        balancer.Tell(new RegisterServer(0, "Server-1", "127.0.0.1", 5010, 100, first));
+        balancer.Tell(new RegisterServer(1, "Server-2", "127.0.0.1", 5011, 100, second));
+        Watch(first);
+        first.Tell(PoisonPill.Instance);
+        ExpectTerminated(first);
+
+        AwaitAssert(() => Assert.Equal([1, 1], new[] { Assign(balancer), Assign(balancer) }));
+    }
+}
