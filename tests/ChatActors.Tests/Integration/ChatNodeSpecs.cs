@@ -1,0 +1,219 @@
+using System.Net.Sockets;
+using System.Text;
+using Akka.Actor;
+using ChatActors.Hosting;
+using ChatActors.Messages;
+using ChatActors.Tests.Support;
+
+namespace ChatActors.Tests.Integration;
+
+/// <summary>A real node on free ports, driven by raw TCP clients as netcat or the original client would.</summary>
+public class ChatNodeSpecs
+{
+    private static async Task<StatsSnapshot> StatsAsync(ChatNode node) =>
+        await node.Stats.Ask<StatsSnapshot>(GetStats.Instance, TimeSpan.FromSeconds(5));
+
+    [Fact]
+    public async Task The_balancer_answers_with_a_python_tuple_and_closes_without_a_newline()
+    {
+        await using var node = await TestNode.StartAsync(servers: 3);
+        await using var balancer = await ChatClient.ConnectAsync(node.BalancerPort);
+        var reply = await balancer.ReadToEndAsync();
+        Assert.Equal($"('127.0.0.1', {node.ServerPorts[0]})", reply);
+    }
+
+    [Fact]
+    public async Task Clients_on_different_servers_see_every_line_once_and_in_order()
+    {
+        const int linesPerClient = 300;
+        await using var node = await TestNode.StartAsync(servers: 3);
+        var names = new[] { "ann", "ben", "cat" };
+        var clients = new List<ChatClient>();
+        for (var i = 0; i < names.Length; i++)
+        {
+            clients.Add(await ChatClient.JoinAsync(node.ServerPorts[i], names[i]));
+        }
+
+        // Everyone is joined once the last join has reached every client.
+        foreach (var client in clients.Take(2))
+        {
+            await client.ReadUntilAsync("cat joined the server");
+        }
+
+        var sending = clients.Select((client, i) => client.SendAsync(string.Concat(
+            Enumerable.Range(0, linesPerClient).Select(n => $"{names[i]} : line {n}\n"))));
+        await Task.WhenAll(sending);
+
+        foreach (var client in clients)
+        {
+            var received = new List<string>();
+            for (var n = 0; n < names.Length * linesPerClient; n++)
+            {
+                received.Add(await client.ReadLineAsync());
+            }
+
+            foreach (var name in names)
+            {
+                var expected = Enumerable.Range(0, linesPerClient).Select(n => $"{name} : line {n}");
+                Assert.Equal(expected, received.Where(line => line.StartsWith(name + " : ", StringComparison.Ordinal)));
+            }
+
+            Assert.Equal(names.Length * linesPerClient, received.Count);
+        }
+
+        foreach (var client in clients)
+        {
+            await client.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_legacy_client_joins_and_chats_with_a_line_mode_client()
+    {
+        await using var node = await TestNode.StartAsync(servers: 2);
+        await using var netcat = await ChatClient.JoinAsync(node.ServerPorts[0], "nc_user");
+        await using var legacy = await ChatClient.ConnectAsync(node.ServerPorts[1]);
+        Assert.Equal("Server-2", await legacy.ReadLineAsync());
+
+        await legacy.SendAsync("py_user joined the server");
+        Assert.Equal("py_user joined the server", await legacy.ReadLineAsync());
+        await legacy.SendAsync("py_user : hello from python");
+        Assert.Equal("py_user : hello from python", await legacy.ReadLineAsync());
+        await legacy.SendAsync("stop 5");
+
+        await netcat.ReadUntilAsync("py_user joined the server");
+        Assert.Equal("py_user : hello from python", await netcat.ReadLineAsync());
+        Assert.Equal("py_user exited the server", await netcat.ReadLineAsync());
+        Assert.Equal(string.Empty, await legacy.ReadToEndAsync());
+        await AwaitStatsAsync(node, stats => stats.AverageRating == 5);
+    }
+
+    [Fact]
+    public async Task A_full_node_tells_the_balancer_client_to_wait_and_a_direct_client_that_the_server_is_busy()
+    {
+        await using var node = await TestNode.StartAsync(servers: 1, capacity: 2);
+        await using var first = await ChatClient.JoinAsync(await node.AskBalancerAsync(), "first");
+        await using var second = await ChatClient.JoinAsync(await node.AskBalancerAsync(), "second");
+
+        await using (var third = await ChatClient.ConnectAsync(node.BalancerPort))
+        {
+            Assert.Equal("SNA wait", await third.ReadToEndAsync());
+        }
+
+        await using (var direct = await ChatClient.ConnectAsync(node.ServerPorts[0]))
+        {
+            Assert.Equal("Server busy, try after 5 mins!\n", await direct.ReadToEndAsync());
+        }
+
+        await AwaitStatsAsync(node, stats => stats is { TotalApproaches: 3, LostCount: 2, TodayCount: 2, Online: 2 });
+    }
+
+    [Fact]
+    public async Task A_name_online_on_one_server_is_refused_on_another()
+    {
+        await using var node = await TestNode.StartAsync(servers: 2);
+        await using var alice = await ChatClient.JoinAsync(node.ServerPorts[0], "alice");
+        await using var impostor = await ChatClient.ConnectAsync(node.ServerPorts[1]);
+        await impostor.ReadLineAsync();
+        await impostor.SendAsync("alice joined the server\n");
+        Assert.Equal("ERROR name in use: alice", await impostor.ReadLineAsync());
+
+        await alice.SendAsync("stop\n");
+        await alice.ReadToEndAsync();
+        await impostor.SendAsync("alice joined the server\n");
+        Assert.Equal("alice joined the server", await impostor.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task A_client_that_never_reads_is_cut_off_while_the_others_keep_receiving()
+    {
+        await using var node = await TestNode.StartAsync(
+            servers: 2,
+            extraHocon: "chat-actors { outbound-max-messages = 100, outbound-max-bytes = 65536 }");
+        // After its join the stalled client reads nothing more.
+        await using var stalled = await ChatClient.JoinAsync(node.ServerPorts[1], "stalled");
+        await using var reader = await ChatClient.JoinAsync(node.ServerPorts[0], "reader");
+        await using var talker = await ChatClient.JoinAsync(node.ServerPorts[0], "talker");
+        await reader.ReadUntilAsync("talker joined the server");
+        var talkerDraining = talker.ReadToEndAsync(TimeSpan.FromMinutes(2));
+
+        // Talk until the stalled client's queue overflows; the reader must see every line
+        // in order, then the stalled client's exit, and keep receiving after it.
+        var filler = new string('x', 200);
+        var sent = 0;
+        var seen = 0;
+        while (true)
+        {
+            await talker.SendAsync(string.Concat(Enumerable.Range(sent, 100).Select(n => $"talker : {n} {filler}\n")));
+            sent += 100;
+            string line;
+            var exited = false;
+            while (seen < sent)
+            {
+                line = await reader.ReadLineAsync();
+                if (line == "stalled exited the server")
+                {
+                    exited = true;
+                    continue;
+                }
+
+                Assert.Equal($"talker : {seen} {filler}", line);
+                seen++;
+            }
+
+            if (exited)
+            {
+                break;
+            }
+
+            Assert.True(sent < 200_000, "the stalled client was never cut off");
+        }
+
+        await talker.SendAsync("talker : after\n");
+        Assert.Equal("talker : after", await reader.ReadLineAsync());
+        await talker.SendAsync("stop\n");
+        await talkerDraining;
+    }
+
+    [Fact]
+    public async Task Garbage_and_abrupt_disconnects_leave_the_node_serving()
+    {
+        await using var node = await TestNode.StartAsync(servers: 2);
+        var garbage = Enumerable.Range(0, 10_000).Select(i => (byte)(i * 151 % 256)).ToArray();
+        foreach (var port in new[] { node.BalancerPort, node.ServerPorts[0], node.ServerPorts[1] })
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                using var rude = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                await rude.ConnectAsync("127.0.0.1", port);
+                await rude.SendAsync(garbage);
+                rude.LingerState = new LingerOption(true, 0); // close with a reset, mid-conversation
+            }
+        }
+
+        await using var joined = await ChatClient.JoinAsync(node.ServerPorts[0], "survivor");
+        using (var rude = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            await rude.ConnectAsync("127.0.0.1", node.ServerPorts[1]);
+            await rude.SendAsync(Encoding.UTF8.GetBytes("rude joined the server\nrude : bye\n"));
+            await joined.ReadUntilAsync("rude : bye");
+            rude.LingerState = new LingerOption(true, 0);
+        }
+
+        Assert.Equal("rude exited the server", await joined.ReadLineAsync());
+        await joined.SendAsync("survivor : still here\n");
+        Assert.Equal("survivor : still here", await joined.ReadLineAsync());
+        Assert.StartsWith("('127.0.0.1', ", await (await ChatClient.ConnectAsync(node.BalancerPort)).ReadToEndAsync());
+    }
+
+    private static async Task AwaitStatsAsync(ChatNode node, Func<StatsSnapshot, bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        StatsSnapshot stats;
+        while (!condition(stats = await StatsAsync(node)))
+        {
+            Assert.False(timeout.IsCancellationRequested, $"stats never matched: {stats}");
+            await Task.Yield();
+        }
+    }
+}
