@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using ChatActors.Node;
+using ChatActors.Tests.Support;
+
+namespace ChatActors.Tests.Integration;
+
+/// <summary>What a user sees who starts the node: one-line errors for bad parameters, a clean Ctrl+C.</summary>
+public partial class NodeProgramSpecs
+{
+    private static async Task<(int ExitCode, string Output, string Errors)> RunNodeAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        var exitCode = await NodeProgram.RunAsync([.. args, "--remote-port", "0"], output, errors);
+        return (exitCode, output.ToString(), errors.ToString());
+    }
+
+    [Theory]
+    [InlineData("--servers", "0", "ChatActors: servers must be a whole number from 1 to 1000, not \"0\"")]
+    [InlineData("--servers", "three", "ChatActors: servers must be a whole number from 1 to 1000, not \"three\"")]
+    [InlineData("--algorithm", "random", "ChatActors: unknown algorithm \"random\"; use \"round robin\" or \"least connection\"")]
+    [InlineData("--approach", "process", "ChatActors: approach \"process\" is not available yet; use \"fork\"")]
+    [InlineData("--capacity", "-1", "ChatActors: capacity must be a whole number from 1 to 1000000, not \"-1\"")]
+    [InlineData("--balancer-port", "70000", "ChatActors: balancer-port must be a whole number from 0 to 65535, not \"70000\"")]
+    [InlineData("--colour", "red", "ChatActors: unknown option \"--colour\"; options: --servers, --algorithm, --approach, --capacity, --db, --balancer-port, --server-port, --remote-port, --bind-host, --advertised-host")]
+    public async Task Invalid_parameters_get_one_line_and_a_non_zero_exit(string option, string value, string expected)
+    {
+        var free = new[] { "--balancer-port", "0", "--server-port", "0" };
+        var (exitCode, output, errors) = await RunNodeAsync([.. free.Chunk(2).Where(pair => pair[0] != option).SelectMany(pair => pair), option, value]);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Equal(expected + Environment.NewLine, errors);
+        Assert.Equal(string.Empty, output);
+    }
+
+    [Fact]
+    public async Task A_port_in_use_gets_one_line_and_a_non_zero_exit()
+    {
+        using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        squatter.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        squatter.Listen();
+        var port = ((IPEndPoint)squatter.LocalEndPoint!).Port;
+
+        var (exitCode, _, errors) = await RunNodeAsync("--balancer-port", port.ToString(), "--server-port", "0");
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal($"ChatActors: port {port} on 127.0.0.1 is already in use" + Environment.NewLine, errors);
+    }
+
+    [Fact]
+    public async Task Run_ps1_serves_clients_and_stops_cleanly_on_ctrl_c()
+    {
+        var repository = FindRepositoryRoot();
+        await RunToEndAsync("dotnet", "tool restore", repository);
+        var dataFolder = Directory.CreateTempSubdirectory("chatactors-run-");
+
+        // setsid gives run.ps1 its own process group, so SIGINT reaches pwsh and the node
+        // together, as Ctrl+C in a terminal does.
+        using var runner = Process.Start(new ProcessStartInfo("setsid")
+        {
+            ArgumentList =
+            {
+                "dotnet", "pwsh", "run.ps1", "-Servers", "2", "-BalancerPort", "0", "-ServerPort", "0", "-RemotePort", "0",
+                "-Db", Path.Combine(dataFolder.FullName, "storage.db"),
+            },
+            WorkingDirectory = repository,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        try
+        {
+            var balancerPort = await ReadBalancerPortAsync(runner.StandardOutput);
+            await using (var balancer = await ChatClient.ConnectAsync(balancerPort))
+            {
+                Assert.Matches(@"^\('127\.0\.0\.1', \d+\)$", await balancer.ReadToEndAsync());
+            }
+
+            await RunToEndAsync("kill", $"-INT -- -{runner.Id}", repository);
+            using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await runner.WaitForExitAsync(exited.Token);
+            Assert.Equal(0, runner.ExitCode);
+            Assert.Throws<SocketException>(() => new TcpClient().Connect(IPAddress.Loopback, balancerPort));
+        }
+        finally
+        {
+            if (!runner.HasExited)
+            {
+                await RunToEndAsync("kill", $"-KILL -- -{runner.Id}", repository);
+            }
+
+            dataFolder.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<int> ReadBalancerPortAsync(StreamReader output)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        while (await output.ReadLineAsync(timeout.Token) is { } line)
+        {
+            var match = BalancerLine().Match(line);
+            if (match.Success)
+            {
+                return int.Parse(match.Groups[1].Value);
+            }
+        }
+
+        throw new InvalidOperationException("run.ps1 ended without printing the balancer address");
+    }
+
+    private static async Task RunToEndAsync(string command, string arguments, string workingDirectory)
+    {
+        using var process = Process.Start(new ProcessStartInfo(command, arguments) { WorkingDirectory = workingDirectory })!;
+        await process.WaitForExitAsync();
+        Assert.Equal(0, process.ExitCode);
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(folder.FullName, "run.ps1")))
+        {
+            folder = folder.Parent ?? throw new InvalidOperationException("run.ps1 not found above the test binaries");
+        }
+
+        return folder.FullName;
+    }
+
+    [GeneratedRegex(@"^ChatActors balancer: 127\.0\.0\.1:(\d+)")]
+    private static partial Regex BalancerLine();
+}
