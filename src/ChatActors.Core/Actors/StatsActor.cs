@@ -1,96 +1,157 @@
 using System.Globalization;
 using Akka.Actor;
 using Akka.Event;
+using Akka.Persistence;
 using ChatActors.Messages;
 using ChatActors.Stats;
+using ChatActors.Storage;
 
 namespace ChatActors.Actors;
 
 /// <summary>
-/// Owns the counters of PROTOCOL.md section 3 for the whole chat and logs the stats line
-/// whenever they change, at most once a second.
+/// Owns the counters of PROTOCOL.md section 3 for the whole chat. Every event is
+/// journaled before it counts (a join is acknowledged only then), snapshots keep
+/// recovery short, and each persisted event goes on to the <see cref="DbWriter"/>.
+/// Logs the stats line when the counters change, at most once a second.
 /// </summary>
-public sealed class StatsActor : ReceiveActor, IWithTimers
+public sealed class StatsActor : ReceivePersistentActor, IWithTimers
 {
-    private static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(1);
-    private const string LogTimerKey = "log";
+    public const string StatsPersistenceId = "chat-stats";
+    private static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(1);
+    private const string TickTimerKey = "tick";
 
     private readonly TimeProvider _clock;
+    private readonly IActorRef _dbWriter;
+    private readonly StatsState? _legacyCounters;
+    private readonly int _snapshotInterval;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private StatsState _state = StatsState.Empty;
+    private StatsSnapshot? _lastLogged;
     private int _online;
-    private bool _changedSinceLog;
 
-    public StatsActor(TimeProvider clock)
+    /// <param name="legacyCounters">The newest <c>server</c> row of an existing storage.db, used only when the journal is empty.</param>
+    public StatsActor(TimeProvider clock, IActorRef dbWriter, StatsState? legacyCounters, int snapshotInterval)
     {
         _clock = clock;
+        _dbWriter = dbWriter;
+        _legacyCounters = legacyCounters;
+        _snapshotInterval = snapshotInterval;
 
-        Receive<CountApproach>(_ => Record(new ClientApproached(Now)));
-        Receive<CountLostClient>(_ => Record(new ClientLost(Now)));
-        Receive<RecordJoin>(join =>
+        Recover<SnapshotOffer>(offer => _state = (StatsState)offer.Snapshot);
+        Recover<IStatsEvent>(recovered => _state = _state.Apply(recovered));
+        Recover<RecoveryCompleted>(_ => OnRecoveryCompleted());
+
+        Command<CountApproach>(_ => Record(new ClientApproached(Now)));
+        Command<CountLostClient>(_ => Record(new ClientLost(Now)));
+        Command<RecordJoin>(join =>
         {
-            var joined = new ClientJoined(join.User, Now);
-            Record(joined);
-            _online++;
-            Sender.Tell(new JoinRecorded(join.User, joined.At));
-        });
-        Receive<RecordLeave>(leave =>
-        {
-            Record(new ClientLeft(leave.User, leave.JoinedAt, Now, leave.Rating));
-            _online--;
-        });
-        Receive<GetStats>(_ => Sender.Tell(Snapshot()));
-        Receive<LogTick>(_ =>
-        {
-            if (_changedSinceLog)
+            var replyTo = Sender;
+            Record(new ClientJoined(join.User, Now), joined =>
             {
-                LogStats();
+                _online++;
+                replyTo.Tell(new JoinRecorded(join.User, joined.At));
+            });
+        });
+        Command<RecordLeave>(leave => Record(new ClientLeft(leave.User, leave.JoinedAt, Now, leave.Rating), _ => _online--));
+        Command<GetStats>(_ => Sender.Tell(Snapshot()));
+        Command<FlushStats>(_ =>
+        {
+            var replyTo = Sender;
+            DeferAsync(FlushStats.Instance, _ =>
+            {
+                SendTotals();
+                _dbWriter.Tell(new FlushStorage(replyTo));
+            });
+        });
+        Command<Tick>(_ => LogIfChanged());
+        Command<SaveSnapshotSuccess>(saved => DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(failed => _log.Warning("Could not save a stats snapshot: {0}", failed.Cause.Message));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(failed => _log.Warning("Could not delete old stats snapshots: {0}", failed.Cause.Message));
+    }
+
+    public override string PersistenceId => StatsPersistenceId;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(TimeProvider clock, IActorRef dbWriter, StatsState? legacyCounters = null, int snapshotInterval = 1000) =>
+        Akka.Actor.Props.Create(() => new StatsActor(clock, dbWriter, legacyCounters, snapshotInterval));
+
+    private DateTime Now => _clock.GetLocalNow().DateTime;
+
+    protected override void PostStop()
+    {
+        LogIfChanged();
+        base.PostStop();
+    }
+
+    private void OnRecoveryCompleted()
+    {
+        Timers.StartPeriodicTimer(TickTimerKey, Tick.Instance, TickInterval);
+        if (LastSequenceNr == 0 && _legacyCounters is not null)
+        {
+            _log.Info("Resuming the counters of storage.db's newest server row ({0})", StorageFormat.Date(_legacyCounters.Date));
+            Record(new StatsResumed(_legacyCounters, Now));
+            return;
+        }
+
+        SendTotals();
+        LogIfChanged();
+    }
+
+    private void Record<TEvent>(TEvent statsEvent, Action<TEvent>? afterCounting = null)
+        where TEvent : IStatsEvent
+    {
+        PersistAsync(statsEvent, persisted =>
+        {
+            _state = _state.Apply(persisted);
+            afterCounting?.Invoke(persisted);
+            _dbWriter.Tell(new StatsEventRecorded(LastSequenceNr, persisted));
+            SendTotals();
+            if (LastSequenceNr % _snapshotInterval == 0)
+            {
+                SaveSnapshot(_state);
             }
         });
     }
 
-    public ITimerScheduler Timers { get; set; } = null!;
+    private void SendTotals() => _dbWriter.Tell(new ServerTotalsChanged(SessionChanges.ServerRowOf(_state.AsOf(Today))));
 
-    public static Props Props(TimeProvider clock) => Akka.Actor.Props.Create(() => new StatsActor(clock));
-
-    private DateTime Now => _clock.GetLocalNow().DateTime;
-
-    protected override void PostStop() => LogStats();
-
-    private void Record(IStatsEvent statsEvent)
+    /// <summary>Logs when the counters (or the date) changed since the last line; runs at most once per tick.</summary>
+    private void LogIfChanged()
     {
-        _state = _state.Apply(statsEvent);
-        _changedSinceLog = true;
-        if (!Timers.IsTimerActive(LogTimerKey))
-        {
-            LogStats();
-        }
-    }
-
-    private void LogStats()
-    {
-        _changedSinceLog = false;
-        Timers.StartSingleTimer(LogTimerKey, LogTick.Instance, LogInterval);
         var stats = Snapshot();
+        if (stats == _lastLogged)
+        {
+            return;
+        }
+
+        if (_lastLogged is not null && _lastLogged.Date != stats.Date)
+        {
+            SendTotals();
+        }
+
+        _lastLogged = stats;
         _log.Info(
             "stats date={0} today={1} month={2} approaches={3} lost={4} rating={5} online={6}",
             [
-            stats.Date,
-            stats.TodayCount,
-            stats.MonthlyCount,
-            stats.TotalApproaches,
-            stats.LostCount,
-            stats.AverageRating.ToString("0.00", CultureInfo.InvariantCulture),
-            stats.Online,
+                stats.Date,
+                stats.TodayCount,
+                stats.MonthlyCount,
+                stats.TotalApproaches,
+                stats.LostCount,
+                stats.AverageRating.ToString("0.00", CultureInfo.InvariantCulture),
+                stats.Online,
             ]);
     }
 
+    private DateOnly Today => DateOnly.FromDateTime(Now);
+
     private StatsSnapshot Snapshot()
     {
-        var today = DateOnly.FromDateTime(Now);
-        var state = _state.AsOf(today);
+        var state = _state.AsOf(Today);
         return new StatsSnapshot(
-            StorageFormat.Date(today),
+            StorageFormat.Date(state.Date),
             state.TodayCount,
             state.MonthlyCount,
             state.TotalApproaches,
@@ -99,8 +160,8 @@ public sealed class StatsActor : ReceiveActor, IWithTimers
             _online);
     }
 
-    private sealed record LogTick
+    private sealed record Tick
     {
-        public static readonly LogTick Instance = new();
+        public static readonly Tick Instance = new();
     }
 }

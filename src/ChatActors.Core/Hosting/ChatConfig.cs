@@ -7,7 +7,8 @@ public static class ChatConfig
 {
     public static string Folder => Path.Combine(AppContext.BaseDirectory, "hocon");
 
-    public static Config LoadBase() => Load("base.conf");
+    /// <summary>base.conf over persistence.conf: everything a node needs but its own overrides.</summary>
+    public static Config LoadBase() => Load("base.conf").WithFallback(Load("persistence.conf"));
 
     public static Config Load(string fileName) => ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(Folder, fileName)));
 

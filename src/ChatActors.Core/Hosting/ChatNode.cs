@@ -1,10 +1,19 @@
 using System.Net;
 using System.Net.Sockets;
+using Akka;
 using Akka.Actor;
+using Akka.Pattern;
 using Akka.Cluster;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql;
+using Akka.Persistence.Sql.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
 using ChatActors.Actors;
+using ChatActors.Stats;
+using ChatActors.Storage;
 using ChatActors.Messages;
 
 namespace ChatActors.Hosting;
@@ -42,6 +51,7 @@ public sealed class ChatNode : IAsyncDisposable
     public static async Task<ChatNode> StartAsync(Config config, TimeProvider clock)
     {
         var options = ChatOptions.FromConfig(config);
+        var legacyCounters = StorageDatabase.Prepare(options.DbPath);
         var listeners = new List<Socket>();
         try
         {
@@ -52,7 +62,18 @@ public sealed class ChatNode : IAsyncDisposable
             }
 
             var system = await StartClusterAsync(config, options);
-            var stats = system.ActorOf(StatsActor.Props(clock), "stats");
+            var dbWriter = system.ActorOf(
+                DbWriter.Props(options.DbPath, JournalReaderFor(system), DbWriterSettings.Default with { FlushInterval = options.DbFlushInterval }),
+                "db-writer");
+            var stats = system.ActorOf(
+                BackoffSupervisor.Props(Backoff.OnStop(
+                    StatsActor.Props(clock, dbWriter, legacyCounters),
+                    "stats",
+                    TimeSpan.FromMilliseconds(200),
+                    TimeSpan.FromSeconds(10),
+                    0.2,
+                    -1)),
+                "stats-supervisor");
             var names = system.ActorOf(NameRegistry.Props(), "names");
             var balancer = system.ActorOf(BalancerActor.Props(options.Algorithm, options.ReservationTimeout, stats, clock), "balancer");
             var mediator = DistributedPubSub.Get(system).Mediator;
@@ -72,7 +93,8 @@ public sealed class ChatNode : IAsyncDisposable
             // knows them all before its listener takes the first client.
             await Task.WhenAll(servers.Select(server => server.Ask<ServerServing>(AwaitServing.Instance, ClusterJoinTimeout)));
 
-            system.ActorOf(BalancerEdge.Props(listeners[0], balancer, options.BalancerReplyTimeout), "balancer-edge");
+            var edge = system.ActorOf(BalancerEdge.Props(listeners[0], balancer, options.BalancerReplyTimeout), "balancer-edge");
+            AddShutdownTasks(system, [edge, .. servers], stats);
             return new ChatNode(system, options, PortOf(listeners[0]), listeners.Skip(1).Select(PortOf).ToList(), stats);
         }
         catch
@@ -87,14 +109,50 @@ public sealed class ChatNode : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopAsync();
 
+    /// <summary>
+    /// On shutdown: first close the listeners and end the sessions (their leaves are
+    /// counted), then wait until every counted event is in storage.db.
+    /// </summary>
+    private static void AddShutdownTasks(ActorSystem system, IReadOnlyList<IActorRef> listeners, IActorRef stats)
+    {
+        var shutdown = CoordinatedShutdown.Get(system);
+        shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "close-listeners", async () =>
+        {
+            await Task.WhenAll(listeners.Select(listener => listener.GracefulStop(TimeSpan.FromSeconds(4))));
+            return Done.Instance;
+        });
+        shutdown.AddTask(CoordinatedShutdown.PhaseBeforeClusterShutdown, "flush-storage", async () =>
+        {
+            await stats.Ask<StorageFlushed>(FlushStats.Instance, TimeSpan.FromSeconds(25));
+            return Done.Instance;
+        });
+    }
+
+    /// <summary>Reads the stats events after a sequence number from the journal, for the DbWriter's catch-up.</summary>
+    private static DbWriter.JournalReader JournalReaderFor(ActorSystem system)
+    {
+        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        return async afterSequenceNr => await journal
+            .CurrentEventsByPersistenceId(StatsActor.StatsPersistenceId, afterSequenceNr + 1, long.MaxValue)
+            .Select(envelope => new StatsEventRecorded(envelope.SequenceNr, (IStatsEvent)envelope.Event))
+            .RunWith(Sink.Seq<StatsEventRecorded>(), system.Materializer());
+    }
+
     private static async Task<ActorSystem> StartClusterAsync(Config config, ChatOptions options)
     {
-        var remoting = ConfigurationFactory.ParseString(
-            $"akka.remote.dot-netty.tcp {{ hostname = {ChatConfig.Quote(options.BindHost)}, port = {options.RemotePort} }}");
+        var journal = ChatConfig.Quote(StorageDatabase.ConnectionString(options.JournalDbPath));
+        var remoting = ConfigurationFactory.ParseString($$"""
+            akka.remote.dot-netty.tcp { hostname = {{ChatConfig.Quote(options.BindHost)}}, port = {{options.RemotePort}} }
+            akka.persistence.journal.sql.connection-string = {{journal}}
+            akka.persistence.snapshot-store.sql.connection-string = {{journal}}
+            akka.persistence.query.journal.sql.connection-string = {{journal}}
+            """);
         ActorSystem system;
         try
         {
-            system = ActorSystem.Create("ChatActors", remoting.WithFallback(config).WithFallback(DistributedPubSub.DefaultConfig()));
+            system = ActorSystem.Create(
+                "ChatActors",
+                remoting.WithFallback(config).WithFallback(DistributedPubSub.DefaultConfig()).WithFallback(SqlPersistence.DefaultConfiguration));
         }
         catch (Exception ex)
         {

@@ -19,7 +19,9 @@ public sealed record ChatOptions(
     OutboundLimits Outbound,
     TimeSpan ReservationTimeout,
     TimeSpan BalancerReplyTimeout,
-    TimeSpan CloseDrainTimeout)
+    TimeSpan CloseDrainTimeout,
+    string JournalDbPath,
+    TimeSpan DbFlushInterval)
 {
     public const string Section = "chat-actors";
 
@@ -50,11 +52,13 @@ public sealed record ChatOptions(
             throw new ChatStartupException($"server-port {serverPort} leaves no room for {servers} servers below 65536");
         }
 
+        var dbPath = Path.GetFullPath(chat.GetString("db", "storage.db"));
+        var journalDb = chat.GetString("journal-db", string.Empty);
         return new ChatOptions(
             servers,
             algorithm,
             GetInt(chat, "capacity", 1, 1_000_000),
-            chat.GetString("db", "storage.db"),
+            dbPath,
             bindHost,
             string.IsNullOrWhiteSpace(advertisedHost) ? bindHost : advertisedHost,
             GetInt(chat, "balancer-port", 0, 65535),
@@ -64,7 +68,9 @@ public sealed record ChatOptions(
             new OutboundLimits(GetInt(chat, "outbound-max-messages", 1, int.MaxValue), GetLong(chat, "outbound-max-bytes", 1)),
             chat.GetTimeSpan("reservation-timeout"),
             chat.GetTimeSpan("balancer-reply-timeout"),
-            chat.GetTimeSpan("close-drain-timeout"));
+            chat.GetTimeSpan("close-drain-timeout"),
+            string.IsNullOrWhiteSpace(journalDb) ? dbPath : Path.GetFullPath(journalDb),
+            chat.GetTimeSpan("db-flush-interval", TimeSpan.FromMilliseconds(250)));
     }
 
     private static int GetInt(Config config, string key, int min, int max) => (int)GetLong(config, key, min, max);

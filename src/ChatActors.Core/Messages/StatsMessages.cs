@@ -33,3 +33,9 @@ public sealed record StatsSnapshot(
     long LostCount,
     double AverageRating,
     int Online);
+
+/// <summary>Before shutdown: answered with <see cref="StorageFlushed"/> once every counted event is in storage.db.</summary>
+public sealed record FlushStats
+{
+    public static readonly FlushStats Instance = new();
+}

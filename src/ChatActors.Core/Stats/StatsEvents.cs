@@ -13,3 +13,6 @@ public sealed record ClientLost(DateTime At) : IStatsEvent;
 public sealed record ClientJoined(string User, DateTime At) : IStatsEvent;
 
 public sealed record ClientLeft(string User, DateTime JoinedAt, DateTime At, double? Rating) : IStatsEvent;
+
+/// <summary>The counters carried over from a storage.db of the Python version, journaled once when the journal is empty.</summary>
+public sealed record StatsResumed(StatsState State, DateTime At) : IStatsEvent;

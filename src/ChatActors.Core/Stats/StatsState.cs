@@ -31,9 +31,10 @@ public sealed record StatsState(
 
     public StatsState Apply(IStatsEvent statsEvent)
     {
-        var current = AsOf(DateOnly.FromDateTime(statsEvent.At));
+        var current = (statsEvent is StatsResumed resumed ? resumed.State : this).AsOf(DateOnly.FromDateTime(statsEvent.At));
         return statsEvent switch
         {
+            StatsResumed => current,
             ClientApproached => current with { TotalApproaches = current.TotalApproaches + 1 },
             ClientLost => current with { LostCount = current.LostCount + 1 },
             ClientJoined => current with { TodayCount = current.TodayCount + 1, MonthlyCount = current.MonthlyCount + 1 },

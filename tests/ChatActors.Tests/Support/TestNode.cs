@@ -6,12 +6,14 @@ namespace ChatActors.Tests.Support;
 /// <summary>Starts a real ChatActors node on free ports (every port 0) for one test.</summary>
 public static class TestNode
 {
-    public static Task<ChatNode> StartAsync(int servers = 3, int capacity = 100, string extraHocon = "") =>
-        ChatNode.StartAsync(Config(servers, capacity, extraHocon), TimeProvider.System);
+    public static Task<ChatNode> StartAsync(int servers = 3, int capacity = 100, string extraHocon = "", string? dbPath = null) =>
+        ChatNode.StartAsync(Config(servers, capacity, extraHocon, dbPath), TimeProvider.System);
 
-    public static Config Config(int servers = 3, int capacity = 100, string extraHocon = "") =>
+    /// <param name="dbPath">storage.db; by default a new file in a new temporary folder.</param>
+    public static Config Config(int servers = 3, int capacity = 100, string extraHocon = "", string? dbPath = null) =>
         ConfigurationFactory.ParseString($$"""
             chat-actors {
+              db = {{ChatConfig.Quote(dbPath ?? NewDatabasePath())}}
               servers = {{servers}}
               capacity = {{capacity}}
               balancer-port = 0
@@ -23,6 +25,9 @@ public static class TestNode
             akka.stdout-loglevel = WARNING
             {{extraHocon}}
             """).WithFallback(ChatConfig.LoadBase());
+
+    public static string NewDatabasePath() =>
+        Path.Combine(Directory.CreateTempSubdirectory("chatactors-").FullName, "storage.db");
 
     /// <summary>Asks the balancer, like the original client, and returns the port it hands out.</summary>
     public static async Task<int> AskBalancerAsync(this ChatNode node)

@@ -1,0 +1,185 @@
+using ChatActors.Hosting;
+using ChatActors.Stats;
+using Microsoft.Data.Sqlite;
+
+namespace ChatActors.Storage;
+
+/// <summary>
+/// All SQL that touches storage.db: its original two tables, plus the offset of the
+/// projection that keeps them in step with the stats journal. Every value is a bound
+/// parameter. Calls block, so actors run them off their own thread.
+/// </summary>
+public static class StorageDatabase
+{
+    public const string ProjectionName = "chat-stats";
+
+    private static readonly (string Table, string[] Columns, string Create)[] OriginalTables =
+    [
+        ("server", ["Date", "Name", "Average_Rating", "Today_Count", "Monthly_Count", "Total_Approaches", "Lost_Count"],
+            "CREATE TABLE server (Date TEXT, Name TEXT, Average_Rating REAL, Today_Count INTEGER, Monthly_Count INTEGER, Total_Approaches INTEGER, Lost_Count INTEGER)"),
+        ("session", ["Date", "User", "In_Time", "Out_Time"],
+            "CREATE TABLE session (Date TEXT, User TEXT, In_Time TEXT, Out_Time TEXT)"),
+    ];
+
+    /// <summary>Microsoft.Data.Sqlite retries a busy database until the command timeout, so a reader holding a lock only delays writes.</summary>
+    public static string ConnectionString(string path) =>
+        new SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 30, Pooling = false }.ToString();
+
+    /// <summary>
+    /// Creates storage.db with the original schema if it is missing, refuses one whose tables
+    /// have other columns, switches it to WAL, and returns the newest <c>server</c> row's
+    /// counters (a database from the Python version), or null when there is none.
+    /// </summary>
+    public static StatsState? Prepare(string path)
+    {
+        try
+        {
+            using var connection = Open(path);
+            Execute(connection, "PRAGMA journal_mode=WAL");
+            foreach (var (table, columns, create) in OriginalTables)
+            {
+                var actual = ColumnsOf(connection, table);
+                if (actual.Count == 0)
+                {
+                    Execute(connection, create);
+                }
+                else if (!actual.SequenceEqual(columns, StringComparer.OrdinalIgnoreCase))
+                {
+                    throw new ChatStartupException(
+                        $"{path}: table {table} has columns ({string.Join(", ", actual)}), expected ({string.Join(", ", columns)})");
+                }
+            }
+
+            Execute(connection, "CREATE TABLE IF NOT EXISTS chat_projection (Name TEXT PRIMARY KEY, Sequence_Nr INTEGER NOT NULL)");
+            return NewestServerRow(connection);
+        }
+        catch (SqliteException ex)
+        {
+            throw new ChatStartupException($"{path}: {ex.Message}", ex);
+        }
+    }
+
+    public static long ReadOffset(string path)
+    {
+        using var connection = Open(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT Sequence_Nr FROM chat_projection WHERE Name = $name";
+        command.Parameters.AddWithValue("$name", ProjectionName);
+        return command.ExecuteScalar() is long offset ? offset : 0;
+    }
+
+    /// <summary>Writes session changes, the server row and the projection offset in one transaction.</summary>
+    public static void Write(string path, IReadOnlyList<SessionChange> sessions, ServerRow? server)
+    {
+        using var connection = Open(path);
+        using var transaction = connection.BeginTransaction();
+        foreach (var change in sessions)
+        {
+            switch (change)
+            {
+                case SessionOpened opened:
+                    Execute(connection, transaction, "INSERT INTO session (Date, User, In_Time, Out_Time) VALUES ($date, $user, $in, '0')",
+                        ("$date", opened.Date), ("$user", opened.User), ("$in", opened.InTime));
+                    break;
+                case SessionRated rated:
+                    Execute(connection, transaction, "UPDATE session SET Out_Time = $out WHERE User = $user AND Date = $date AND In_Time = $in",
+                        ("$out", rated.OutTime), ("$user", rated.User), ("$date", rated.Date), ("$in", rated.InTime));
+                    break;
+            }
+        }
+
+        if (sessions.Count > 0)
+        {
+            Execute(connection, transaction,
+                "INSERT INTO chat_projection (Name, Sequence_Nr) VALUES ($name, $seq) ON CONFLICT (Name) DO UPDATE SET Sequence_Nr = excluded.Sequence_Nr",
+                ("$name", ProjectionName), ("$seq", sessions[^1].SequenceNr));
+        }
+
+        if (server is not null)
+        {
+            (string, object)[] values =
+            [
+                ("$date", server.Date), ("$rating", Math.Round(server.AverageRating, 2)), ("$today", server.TodayCount),
+                ("$month", server.MonthlyCount), ("$approaches", server.TotalApproaches), ("$lost", server.LostCount),
+            ];
+            var updated = Execute(connection, transaction,
+                "UPDATE server SET Average_Rating = $rating, Today_Count = $today, Monthly_Count = $month, Total_Approaches = $approaches, Lost_Count = $lost WHERE Date = $date AND Name = 'Master'",
+                values);
+            if (updated == 0)
+            {
+                Execute(connection, transaction,
+                    "INSERT INTO server (Date, Name, Average_Rating, Today_Count, Monthly_Count, Total_Approaches, Lost_Count) VALUES ($date, 'Master', $rating, $today, $month, $approaches, $lost)",
+                    values);
+            }
+        }
+
+        transaction.Commit();
+    }
+
+    private static SqliteConnection Open(string path)
+    {
+        var connection = new SqliteConnection(ConnectionString(path));
+        connection.Open();
+        return connection;
+    }
+
+    private static List<string> ColumnsOf(SqliteConnection connection, string table)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM pragma_table_info($table) ORDER BY cid";
+        command.Parameters.AddWithValue("$table", table);
+        using var reader = command.ExecuteReader();
+        var columns = new List<string>();
+        while (reader.Read())
+        {
+            columns.Add(reader.GetString(0));
+        }
+
+        return columns;
+    }
+
+    /// <summary>The newest row by date (the Python version wrote one per date), read as counters.</summary>
+    private static StatsState? NewestServerRow(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT Date, Average_Rating, Today_Count, Monthly_Count, Total_Approaches, Lost_Count FROM server";
+        using var reader = command.ExecuteReader();
+        StatsState? newest = null;
+        while (reader.Read())
+        {
+            if (!StorageFormat.TryParseDate(reader.GetString(0), out var date) || (newest is not null && date < newest.Date))
+            {
+                continue;
+            }
+
+            // The Python version kept only the average; it resumes here as if it were one rating.
+            var average = reader.IsDBNull(1) ? 0 : reader.GetDouble(1);
+            newest = new StatsState(
+                date,
+                reader.GetInt64(2),
+                reader.GetInt64(3),
+                reader.GetInt64(4),
+                reader.GetInt64(5),
+                average,
+                average > 0 ? 1 : 0);
+        }
+
+        return newest;
+    }
+
+    private static int Execute(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters) =>
+        Execute(connection, null, sql, parameters);
+
+    private static int Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return command.ExecuteNonQuery();
+    }
+}
