@@ -91,7 +91,8 @@ public sealed class StatsActor : ReceivePersistentActor, IWithTimers
         if (LastSequenceNr == 0 && _legacyCounters is not null)
         {
             _log.Info("Resuming the counters of storage.db's newest server row ({0})", StorageFormat.Date(_legacyCounters.Date));
-            Record(new StatsResumed(_legacyCounters, Now));
+            // Persist, not PersistAsync: no command is handled before the carried-over counters count.
+            Persist(new StatsResumed(_legacyCounters, Now), Count);
             return;
         }
 
@@ -104,15 +105,20 @@ public sealed class StatsActor : ReceivePersistentActor, IWithTimers
     {
         PersistAsync(statsEvent, persisted =>
         {
-            _state = _state.Apply(persisted);
+            Count(persisted);
             afterCounting?.Invoke(persisted);
-            _dbWriter.Tell(new StatsEventRecorded(LastSequenceNr, persisted));
-            SendTotals();
-            if (LastSequenceNr % _snapshotInterval == 0)
-            {
-                SaveSnapshot(_state);
-            }
         });
+    }
+
+    private void Count(IStatsEvent persisted)
+    {
+        _state = _state.Apply(persisted);
+        _dbWriter.Tell(new StatsEventRecorded(LastSequenceNr, persisted));
+        SendTotals();
+        if (LastSequenceNr % _snapshotInterval == 0)
+        {
+            SaveSnapshot(_state);
+        }
     }
 
     private void SendTotals() => _dbWriter.Tell(new ServerTotalsChanged(SessionChanges.ServerRowOf(_state.AsOf(Today))));

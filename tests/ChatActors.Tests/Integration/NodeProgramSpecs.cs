@@ -53,7 +53,7 @@ public partial class NodeProgramSpecs
     [Fact]
     public async Task Run_ps1_serves_clients_and_stops_cleanly_on_ctrl_c()
     {
-        var repository = FindRepositoryRoot();
+        var repository = Repository.Root;
         await RunToEndAsync("dotnet", "tool restore", repository);
         var dataFolder = Directory.CreateTempSubdirectory("chatactors-run-");
 
@@ -115,17 +115,6 @@ public partial class NodeProgramSpecs
         using var process = Process.Start(new ProcessStartInfo(command, arguments) { WorkingDirectory = workingDirectory })!;
         await process.WaitForExitAsync();
         Assert.Equal(0, process.ExitCode);
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(folder.FullName, "run.ps1")))
-        {
-            folder = folder.Parent ?? throw new InvalidOperationException("run.ps1 not found above the test binaries");
-        }
-
-        return folder.FullName;
     }
 
     [GeneratedRegex(@"^ChatActors balancer: 127\.0\.0\.1:(\d+)")]

@@ -1,0 +1,173 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.TestKit;
+using ChatActors.Actors;
+using ChatActors.Messages;
+using ChatActors.Stats;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ChatActors.Tests.Unit;
+
+public class StatsActorSpecs : Akka.TestKit.Xunit2.TestKit
+{
+    private static readonly Config InMemoryPersistence = ConfigurationFactory.ParseString("""
+        akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
+        akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+        """);
+
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 24, 15, 4, 5, TimeSpan.Zero));
+    private readonly TestProbe _dbWriter;
+
+    public StatsActorSpecs()
+        : base(InMemoryPersistence)
+    {
+        _dbWriter = CreateTestProbe();
+        _dbWriter.IgnoreMessages<ServerTotalsChanged>();
+    }
+
+    private IActorRef StartStats(StatsState? legacy = null, int snapshotInterval = 1000) =>
+        Sys.ActorOf(StatsActor.Props(_clock, _dbWriter, legacy, snapshotInterval));
+
+    private StatsSnapshot StatsOf(IActorRef stats)
+    {
+        stats.Tell(GetStats.Instance);
+        return ExpectMsg<StatsSnapshot>();
+    }
+
+    private void Join(IActorRef stats, string user)
+    {
+        stats.Tell(new RecordJoin(user));
+        ExpectMsg<JoinRecorded>(recorded => recorded.User == user);
+    }
+
+    private void StopGracefully(IActorRef stats)
+    {
+        Watch(stats);
+        stats.Tell(PoisonPill.Instance);
+        ExpectTerminated(stats);
+    }
+
+    [Fact]
+    public void It_counts_approaches_lost_clients_joins_and_the_true_mean_of_ratings()
+    {
+        var stats = StartStats();
+        stats.Tell(CountApproach.Instance);
+        stats.Tell(CountApproach.Instance);
+        stats.Tell(CountLostClient.Instance);
+        Join(stats, "ann");
+        Join(stats, "ben");
+        Join(stats, "cat");
+        var joinedAt = _clock.GetLocalNow().DateTime;
+        stats.Tell(new RecordLeave("ann", joinedAt, 4));
+        stats.Tell(new RecordLeave("ben", joinedAt, 5));
+        stats.Tell(new RecordLeave("cat", joinedAt, null));
+        stats.Tell(new RecordLeave("dan", joinedAt, 3.5));
+
+        AwaitAssert(() => Assert.Equal(
+            new StatsSnapshot("24 Nov 26", 3, 3, 2, 1, 12.5 / 3, -1),
+            StatsOf(stats)));
+    }
+
+    [Fact]
+    public void A_join_is_acknowledged_only_after_it_is_journaled_and_goes_on_to_the_db_writer()
+    {
+        var stats = StartStats();
+        stats.Tell(CountApproach.Instance);
+        stats.Tell(new RecordJoin("ann"));
+        var recorded = ExpectMsg<JoinRecorded>();
+        Assert.Equal(new DateTime(2026, 11, 24, 15, 4, 5), recorded.JoinedAt);
+
+        Assert.Equal(1, _dbWriter.ExpectMsg<StatsEventRecorded>().SequenceNr);
+        var join = _dbWriter.ExpectMsg<StatsEventRecorded>();
+        Assert.Equal(new StatsEventRecorded(2, new ClientJoined("ann", recorded.JoinedAt)), join);
+    }
+
+    [Fact]
+    public void Today_starts_again_at_midnight_and_the_month_keeps_counting()
+    {
+        _clock.SetUtcNow(new DateTimeOffset(2026, 11, 24, 23, 59, 58, TimeSpan.Zero));
+        var stats = StartStats();
+        Join(stats, "ann");
+        Join(stats, "ben");
+
+        _clock.Advance(TimeSpan.FromSeconds(3));
+        var afterMidnight = StatsOf(stats);
+        Assert.Equal(("25 Nov 26", 0L, 2L), (afterMidnight.Date, afterMidnight.TodayCount, afterMidnight.MonthlyCount));
+
+        Join(stats, "cat");
+        var later = StatsOf(stats);
+        Assert.Equal((1L, 3L), (later.TodayCount, later.MonthlyCount));
+    }
+
+    [Fact]
+    public void A_new_month_starts_both_counts_again_and_keeps_the_totals()
+    {
+        _clock.SetUtcNow(new DateTimeOffset(2026, 11, 30, 23, 59, 59, TimeSpan.Zero));
+        var stats = StartStats();
+        stats.Tell(CountApproach.Instance);
+        Join(stats, "ann");
+        stats.Tell(new RecordLeave("ann", _clock.GetLocalNow().DateTime, 4));
+
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        AwaitAssert(() => Assert.Equal(new StatsSnapshot("01 Dec 26", 0, 0, 1, 0, 4, 0), StatsOf(stats)));
+    }
+
+    [Fact]
+    public void A_restarted_stats_actor_recovers_its_counters_from_the_journal()
+    {
+        var stats = StartStats();
+        stats.Tell(CountApproach.Instance);
+        stats.Tell(CountLostClient.Instance);
+        Join(stats, "ann");
+        stats.Tell(new RecordLeave("ann", _clock.GetLocalNow().DateTime, 4.5));
+        AwaitAssert(() => Assert.Equal(4.5, StatsOf(stats).AverageRating));
+        StopGracefully(stats);
+
+        var recovered = StartStats();
+        Assert.Equal(new StatsSnapshot("24 Nov 26", 1, 1, 1, 1, 4.5, 0), StatsOf(recovered));
+        Join(recovered, "ben");
+        Assert.Equal(2, StatsOf(recovered).TodayCount);
+    }
+
+    [Fact]
+    public void Recovery_from_a_snapshot_and_later_events_gives_the_same_counters()
+    {
+        var stats = StartStats(snapshotInterval: 3);
+        for (var i = 0; i < 7; i++)
+        {
+            Join(stats, $"user{i}");
+        }
+
+        StopGracefully(stats);
+        var recovered = StartStats(snapshotInterval: 3);
+        Assert.Equal(7, StatsOf(recovered).TodayCount);
+    }
+
+    [Fact]
+    public void An_empty_journal_resumes_from_the_newest_legacy_server_row_once()
+    {
+        var legacy = new StatsState(new DateOnly(2026, 11, 20), 7, 40, 57, 3, 4.25, 1);
+        var stats = StartStats(legacy);
+        var resumed = StatsOf(stats);
+        Assert.Equal(new StatsSnapshot("24 Nov 26", 0, 40, 57, 3, 4.25, 0), resumed);
+
+        stats.Tell(CountApproach.Instance);
+        Join(stats, "ann");
+        StopGracefully(stats);
+
+        // The journal is no longer empty: a legacy row (even a different one) is not applied again.
+        var restarted = StartStats(legacy with { TotalApproaches = 1000 });
+        Assert.Equal(new StatsSnapshot("24 Nov 26", 1, 41, 58, 3, 4.25, 0), StatsOf(restarted));
+    }
+
+    [Fact]
+    public void Flush_is_answered_by_the_db_writer_after_every_pending_event()
+    {
+        var stats = StartStats();
+        stats.Tell(CountApproach.Instance);
+        stats.Tell(FlushStats.Instance);
+        _dbWriter.ExpectMsg<StatsEventRecorded>();
+        var flush = _dbWriter.ExpectMsg<FlushStorage>();
+        Assert.Equal(TestActor, flush.ReplyTo);
+    }
+}
