@@ -10,7 +10,7 @@ public static class NodeProgram
     private static readonly string[] OptionNames =
     [
         "servers", "algorithm", "approach", "capacity", "db",
-        "balancer-port", "server-port", "remote-port", "bind-host", "advertised-host",
+        "balancer-port", "server-port", "remote-port", "bind-host", "advertised-host", "config",
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors)
@@ -60,10 +60,14 @@ public static class NodeProgram
         }
     }
 
-    /// <summary>Turns <c>--name value</c> pairs into the chat-actors HOCON section.</summary>
+    /// <summary>
+    /// Turns <c>--name value</c> pairs into the chat-actors HOCON section; <c>--config FILE</c>
+    /// layers a HOCON file (a per-node override) under the options and over the base files.
+    /// </summary>
     public static Config ParseArguments(IReadOnlyList<string> args)
     {
         var lines = new List<string>();
+        var overrides = Config.Empty;
         for (var i = 0; i < args.Count; i += 2)
         {
             var name = args[i].StartsWith("--", StringComparison.Ordinal) ? args[i][2..].ToLowerInvariant() : null;
@@ -77,9 +81,27 @@ public static class NodeProgram
                 throw new ChatStartupException($"option --{name} needs a value");
             }
 
+            if (name == "config")
+            {
+                overrides = ReadConfigFile(args[i + 1]);
+                continue;
+            }
+
             lines.Add($"{ChatOptions.Section}.{name} = {ChatConfig.Quote(args[i + 1])}");
         }
 
-        return ConfigurationFactory.ParseString(string.Join("\n", lines));
+        return ConfigurationFactory.ParseString(string.Join("\n", lines)).WithFallback(overrides);
+    }
+
+    private static Config ReadConfigFile(string path)
+    {
+        try
+        {
+            return ConfigurationFactory.ParseString(File.ReadAllText(path));
+        }
+        catch (Exception ex)
+        {
+            throw new ChatStartupException($"cannot read the configuration file {path}: {ex.Message}");
+        }
     }
 }

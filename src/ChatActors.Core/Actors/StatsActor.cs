@@ -81,7 +81,7 @@ public sealed class StatsActor : ReceivePersistentActor, IWithTimers
 
     protected override void PostStop()
     {
-        LogIfChanged();
+        LogStats(Snapshot());
         base.PostStop();
     }
 
@@ -137,6 +137,11 @@ public sealed class StatsActor : ReceivePersistentActor, IWithTimers
             SendTotals();
         }
 
+        LogStats(stats);
+    }
+
+    private void LogStats(StatsSnapshot stats)
+    {
         _lastLogged = stats;
         _log.Info(
             "stats date={0} today={1} month={2} approaches={3} lost={4} rating={5} online={6}",

@@ -67,7 +67,7 @@ public sealed class ChatNode : IAsyncDisposable
                 "db-writer");
             var stats = system.ActorOf(
                 BackoffSupervisor.Props(Backoff.OnStop(
-                    StatsActor.Props(clock, dbWriter, legacyCounters),
+                    StatsActor.Props(clock, dbWriter, legacyCounters, options.StatsSnapshotInterval),
                     "stats",
                     TimeSpan.FromMilliseconds(200),
                     TimeSpan.FromSeconds(10),

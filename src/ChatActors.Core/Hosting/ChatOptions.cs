@@ -21,7 +21,8 @@ public sealed record ChatOptions(
     TimeSpan BalancerReplyTimeout,
     TimeSpan CloseDrainTimeout,
     string JournalDbPath,
-    TimeSpan DbFlushInterval)
+    TimeSpan DbFlushInterval,
+    int StatsSnapshotInterval)
 {
     public const string Section = "chat-actors";
 
@@ -70,7 +71,8 @@ public sealed record ChatOptions(
             chat.GetTimeSpan("balancer-reply-timeout"),
             chat.GetTimeSpan("close-drain-timeout"),
             string.IsNullOrWhiteSpace(journalDb) ? dbPath : Path.GetFullPath(journalDb),
-            chat.GetTimeSpan("db-flush-interval", TimeSpan.FromMilliseconds(250)));
+            chat.GetTimeSpan("db-flush-interval", TimeSpan.FromMilliseconds(250)),
+            GetInt(chat, "stats-snapshot-interval", 1, int.MaxValue));
     }
 
     private static int GetInt(Config config, string key, int min, int max) => (int)GetLong(config, key, min, max);

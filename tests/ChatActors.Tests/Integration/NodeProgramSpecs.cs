@@ -25,7 +25,7 @@ public partial class NodeProgramSpecs
     [InlineData("--approach", "process", "ChatActors: approach \"process\" is not available yet; use \"fork\"")]
     [InlineData("--capacity", "-1", "ChatActors: capacity must be a whole number from 1 to 1000000, not \"-1\"")]
     [InlineData("--balancer-port", "70000", "ChatActors: balancer-port must be a whole number from 0 to 65535, not \"70000\"")]
-    [InlineData("--colour", "red", "ChatActors: unknown option \"--colour\"; options: --servers, --algorithm, --approach, --capacity, --db, --balancer-port, --server-port, --remote-port, --bind-host, --advertised-host")]
+    [InlineData("--colour", "red", "ChatActors: unknown option \"--colour\"; options: --servers, --algorithm, --approach, --capacity, --db, --balancer-port, --server-port, --remote-port, --bind-host, --advertised-host, --config")]
     public async Task Invalid_parameters_get_one_line_and_a_non_zero_exit(string option, string value, string expected)
     {
         var free = new[] { "--balancer-port", "0", "--server-port", "0" };
