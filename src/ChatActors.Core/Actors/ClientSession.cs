@@ -13,7 +13,9 @@ namespace ChatActors.Actors;
 /// <summary>
 /// One client connection: framing, the join, chat and the leave. Its phases are explicit
 /// states; messages that arrive while it waits for the name registry or the stats actor
-/// wait in its inbox and are handled in order afterwards.
+/// wait in its inbox and are handled in order afterwards. It writes through the
+/// <see cref="ConnectionWriter"/> its server gives it; the server closes that writer
+/// when the session has stopped.
 /// </summary>
 public sealed class ClientSession : ReceiveActor
 {
@@ -63,8 +65,8 @@ public sealed class ClientSession : ReceiveActor
             EndChat(rating: null);
         }
 
+        // The connection itself is closed by the server, once it has counted the client out.
         _reading.Cancel();
-        _writer.Close(_settings.CloseDrainTimeout);
     }
 
     private void AwaitingJoin()

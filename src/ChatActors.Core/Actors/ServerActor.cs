@@ -53,6 +53,11 @@ public sealed class ServerActor : ReceiveActor, IWithStash
 
     protected override void PostStop()
     {
+        foreach (var connection in _connections.Values)
+        {
+            connection.Close(_settings.Session.CloseDrainTimeout);
+        }
+
         _accepting.Cancel();
         _listener.Dispose();
         _mediator.Tell(new Unsubscribe(ChatTopic.Name, Self));
@@ -120,9 +125,12 @@ public sealed class ServerActor : ReceiveActor, IWithStash
             _log.Info("{0} left {1}", member.Name, _settings.Name);
         }
 
-        if (_connections.Remove(session))
+        // Count the client out before its connection closes, so that a client that sees the
+        // close and asks the balancer again finds the balancer already knowing of the free place.
+        if (_connections.Remove(session, out var connection))
         {
             ReportLoad();
+            connection.Close(_settings.Session.CloseDrainTimeout);
         }
     }
 

@@ -1,14 +1,13 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text.RegularExpressions;
 using ChatActors.Node;
 using ChatActors.Tests.Support;
 
 namespace ChatActors.Tests.Integration;
 
 /// <summary>What a user sees who starts the node: one-line errors for bad parameters, a clean Ctrl+C.</summary>
-public partial class NodeProgramSpecs
+public class NodeProgramSpecs
 {
     private static async Task<(int ExitCode, string Output, string Errors)> RunNodeAsync(params string[] args)
     {
@@ -53,61 +52,18 @@ public partial class NodeProgramSpecs
     [Fact]
     public async Task Run_ps1_serves_clients_and_stops_cleanly_on_ctrl_c()
     {
-        var repository = Repository.Root;
-        await RunToEndAsync("dotnet", "tool restore", repository);
-        var dataFolder = Directory.CreateTempSubdirectory("chatactors-run-");
-
-        // setsid gives run.ps1 its own process group, so SIGINT reaches pwsh and the node
-        // together, as Ctrl+C in a terminal does.
-        using var runner = Process.Start(new ProcessStartInfo("setsid")
+        await RunToEndAsync("dotnet", "tool restore", Repository.Root);
+        var dbPath = TestNode.NewDatabasePath();
+        await using var node = await NodeProcess.StartRunScriptAsync(
+            Repository.Root, "-Servers", "2", "-BalancerPort", "0", "-ServerPort", "0", "-RemotePort", "0", "-Db", dbPath);
+        await using (var balancer = await ChatClient.ConnectAsync(node.BalancerPort))
         {
-            ArgumentList =
-            {
-                "dotnet", "pwsh", "run.ps1", "-Servers", "2", "-BalancerPort", "0", "-ServerPort", "0", "-RemotePort", "0",
-                "-Db", Path.Combine(dataFolder.FullName, "storage.db"),
-            },
-            WorkingDirectory = repository,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        try
-        {
-            var balancerPort = await ReadBalancerPortAsync(runner.StandardOutput);
-            await using (var balancer = await ChatClient.ConnectAsync(balancerPort))
-            {
-                Assert.Matches(@"^\('127\.0\.0\.1', \d+\)$", await balancer.ReadToEndAsync());
-            }
-
-            await RunToEndAsync("kill", $"-INT -- -{runner.Id}", repository);
-            using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            await runner.WaitForExitAsync(exited.Token);
-            Assert.Equal(0, runner.ExitCode);
-            Assert.Throws<SocketException>(() => new TcpClient().Connect(IPAddress.Loopback, balancerPort));
-        }
-        finally
-        {
-            if (!runner.HasExited)
-            {
-                await RunToEndAsync("kill", $"-KILL -- -{runner.Id}", repository);
-            }
-
-            dataFolder.Delete(recursive: true);
-        }
-    }
-
-    private static async Task<int> ReadBalancerPortAsync(StreamReader output)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        while (await output.ReadLineAsync(timeout.Token) is { } line)
-        {
-            var match = BalancerLine().Match(line);
-            if (match.Success)
-            {
-                return int.Parse(match.Groups[1].Value);
-            }
+            Assert.Matches(@"^\('127\.0\.0\.1', \d+\)$", await balancer.ReadToEndAsync());
         }
 
-        throw new InvalidOperationException("run.ps1 ended without printing the balancer address");
+        var exitCode = await node.InterruptAsync();
+        Assert.True(exitCode == 0, $"exit code {exitCode}:\n{node.OutputText}");
+        Assert.Throws<SocketException>(() => new TcpClient().Connect(IPAddress.Loopback, node.BalancerPort));
     }
 
     private static async Task RunToEndAsync(string command, string arguments, string workingDirectory)
@@ -116,7 +72,4 @@ public partial class NodeProgramSpecs
         await process.WaitForExitAsync();
         Assert.Equal(0, process.ExitCode);
     }
-
-    [GeneratedRegex(@"^ChatActors balancer: 127\.0\.0\.1:(\d+)")]
-    private static partial Regex BalancerLine();
 }

@@ -10,12 +10,18 @@ namespace ChatActors.Tests.Support;
 /// </summary>
 public sealed partial class NodeProcess : IAsyncDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private NodeProcess(Process process) => _process = process;
+    private readonly bool _ownProcessGroup;
+
+    private NodeProcess(Process process, bool ownProcessGroup)
+    {
+        _process = process;
+        _ownProcessGroup = ownProcessGroup;
+    }
 
     public int BalancerPort { get; private set; }
 
@@ -23,21 +29,35 @@ public sealed partial class NodeProcess : IAsyncDisposable
 
     public IEnumerable<string> Output => _output;
 
-    public static async Task<NodeProcess> StartAsync(string dbPath, params string[] options)
+    /// <summary>Starts the node program the tests were built with.</summary>
+    public static Task<NodeProcess> StartAsync(string dbPath, params string[] options) =>
+        StartAsync(
+            "dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "ChatActors.Node.dll"), "--db", dbPath, "--balancer-port", "0", "--server-port", "0", "--remote-port", "0", .. options],
+            Path.GetDirectoryName(dbPath)!,
+            ownProcessGroup: false);
+
+    /// <summary>
+    /// Starts <c>dotnet pwsh run.ps1</c> in its own process group (setsid), so that SIGINT
+    /// reaches pwsh and the node together, as Ctrl+C in a terminal does.
+    /// </summary>
+    public static Task<NodeProcess> StartRunScriptAsync(string repository, params string[] parameters) =>
+        StartAsync("setsid", ["dotnet", "pwsh", "run.ps1", .. parameters], repository, ownProcessGroup: true);
+
+    private static async Task<NodeProcess> StartAsync(string command, string[] arguments, string workingDirectory, bool ownProcessGroup)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(command)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(dbPath)!,
+            WorkingDirectory = workingDirectory,
         };
-        foreach (var argument in (string[])
-                 [Path.Combine(AppContext.BaseDirectory, "ChatActors.Node.dll"), "--db", dbPath, "--balancer-port", "0", "--server-port", "0", "--remote-port", "0", .. options])
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
-        var node = new NodeProcess(Process.Start(start)!);
+        var node = new NodeProcess(Process.Start(start)!, ownProcessGroup);
         node._process.OutputDataReceived += (_, line) => node.OnOutput(line.Data);
         node._process.ErrorDataReceived += (_, line) => node.OnOutput(line.Data);
         node._process.BeginOutputReadLine();
@@ -58,11 +78,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
     /// <summary>Ctrl+C: SIGINT, then the exit code once the node has shut down.</summary>
     public async Task<int> InterruptAsync()
     {
-        using (var kill = Process.Start("kill", $"-INT {_process.Id}"))
-        {
-            await kill.WaitForExitAsync();
-        }
-
+        await SignalAsync("-INT");
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         return _process.ExitCode;
     }
@@ -70,12 +86,28 @@ public sealed partial class NodeProcess : IAsyncDisposable
     /// <summary>SIGKILL: the node gets no chance to clean up.</summary>
     public void Kill()
     {
-        if (!_process.HasExited)
+        if (_process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
+            return;
         }
+
+        if (_ownProcessGroup)
+        {
+            SignalAsync("-KILL").GetAwaiter().GetResult();
+        }
+
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
     }
+
+    private async Task SignalAsync(string signal)
+    {
+        var target = _ownProcessGroup ? $"-- -{_process.Id}" : _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var kill = Process.Start("kill", $"{signal} {target}");
+        await kill.WaitForExitAsync();
+    }
+
+    public string OutputText => string.Join("\n", Output);
 
     /// <summary>The last stats line the node logged, from "date=" on.</summary>
     public string? LastStatsLine() =>

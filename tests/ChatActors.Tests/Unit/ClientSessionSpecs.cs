@@ -26,11 +26,14 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
         _server = CreateTestProbe();
     }
 
+    private readonly Dictionary<IActorRef, ConnectionWriter> _writers = [];
+
     private async Task<(IActorRef Session, ChatClient Client)> ConnectAsync()
     {
         var (serverSide, client) = await LoopbackPair.CreateAsync();
         var writer = new ConnectionWriter(serverSide, OutboundLimits.Default);
         var session = _server.ChildActorOf(ClientSession.Props(serverSide, writer, Settings, _names, _stats, _topic));
+        _writers[session] = writer;
         Assert.Equal("Server-2", await client.ReadLineAsync());
         return (session, client);
     }
@@ -55,6 +58,13 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
         var lines = Assert.IsType<ChatLines>(publish.Message);
         Assert.Equal(toEveryone, lines.Excluded.IsNobody());
         return Encoding.UTF8.GetString(lines.Bytes);
+    }
+
+    /// <summary>Waits for the session to stop, then closes its connection as its server would.</summary>
+    private async Task ExpectEndedAsync(IActorRef session)
+    {
+        await ExpectTerminatedAsync(session);
+        _writers[session].Close(Settings.CloseDrainTimeout);
     }
 
     [Fact]
@@ -132,7 +142,7 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Equal("alice exited the server\n", await ExpectPublishedAsync(toEveryone: false));
         Assert.Equal(new RecordLeave("alice", JoinedAt, null), await _stats.ExpectMsgAsync<RecordLeave>());
         Assert.Equal(new ReleaseName("alice"), await _names.ExpectMsgAsync<ReleaseName>());
-        await ExpectTerminatedAsync(session);
+        await ExpectEndedAsync(session);
         Assert.Equal(string.Empty, await client.ReadToEndAsync());
     }
 
@@ -147,9 +157,11 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Stop_with_an_invalid_rating_explains_and_leaves_unrated()
     {
-        var (_, client) = await JoinAsync("alice", "alice joined the server\n");
+        var (session, client) = await JoinAsync("alice", "alice joined the server\n");
+        Watch(session);
         await client.SendAsync("stop 9\n");
         Assert.Equal(new RecordLeave("alice", JoinedAt, null), await _stats.ExpectMsgAsync<RecordLeave>());
+        await ExpectEndedAsync(session);
         Assert.Equal("ERROR rating must be a number from 1 to 5\n", await client.ReadToEndAsync());
     }
 
