@@ -24,8 +24,10 @@ $ErrorActionPreference = "Stop"
 $project = Join-Path $PSScriptRoot "src/ChatActors.Node/ChatActors.Node.csproj"
 $node = Join-Path $PSScriptRoot "src/ChatActors.Node/bin/Release/net10.0/ChatActors.Node.dll"
 
-dotnet build $project --configuration Release --nologo --verbosity quiet -consoleLoggerParameters:NoSummary
+# Quiet when the build is up to date or succeeds; the whole build output when it fails.
+$buildOutput = dotnet build $project --configuration Release --nologo --verbosity quiet 2>&1
 if ($LASTEXITCODE -ne 0) {
+    $buildOutput | Write-Host
     Write-Host "ChatActors: the build failed"
     exit $LASTEXITCODE
 }
@@ -33,14 +35,26 @@ if ($LASTEXITCODE -ne 0) {
 # A relative -Db is taken from the folder run.ps1 was started in.
 $dbPath = [System.IO.Path]::GetFullPath($Db, (Get-Location).Path)
 
-dotnet $node `
-    --servers $Servers `
-    --algorithm $Algorithm `
-    --approach $Approach `
-    --capacity $Capacity `
-    --db $dbPath `
-    --balancer-port $BalancerPort `
-    --server-port $ServerPort `
-    --remote-port $RemotePort `
-    --bind-host $BindHost
-exit $LASTEXITCODE
+# The node handles Ctrl+C itself (a clean shutdown that flushes storage.db). PowerShell
+# would stop this script at the same moment, so wait for the node in a finally block and
+# pass its exit code on.
+$nodeArguments = @(
+    $node,
+    "--servers", $Servers,
+    "--algorithm", $Algorithm,
+    "--approach", $Approach,
+    "--capacity", $Capacity,
+    "--db", $dbPath,
+    "--balancer-port", $BalancerPort,
+    "--server-port", $ServerPort,
+    "--remote-port", $RemotePort,
+    "--bind-host", $BindHost
+)
+$process = [System.Diagnostics.Process]::Start("dotnet", [string[]]$nodeArguments)
+try {
+    $process.WaitForExit()
+}
+finally {
+    $process.WaitForExit()
+    exit $process.ExitCode
+}

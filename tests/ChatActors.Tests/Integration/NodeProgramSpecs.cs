@@ -63,7 +63,28 @@ public class NodeProgramSpecs
 
         var exitCode = await node.InterruptAsync();
         Assert.True(exitCode == 0, $"exit code {exitCode}:\n{node.OutputText}");
+        Assert.Contains("Stopped.", node.Output);
         Assert.Throws<SocketException>(() => new TcpClient().Connect(IPAddress.Loopback, node.BalancerPort));
+    }
+
+    [Fact]
+    public async Task Run_ps1_refuses_an_invalid_parameter_with_one_line_and_no_stack_trace()
+    {
+        await RunToEndAsync("dotnet", "tool restore", Repository.Root);
+        using var runner = Process.Start(new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { "pwsh", "run.ps1", "-Algorithm", "fastest" },
+            WorkingDirectory = Repository.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = runner.StandardOutput.ReadToEndAsync();
+        var errors = runner.StandardError.ReadToEndAsync();
+        await runner.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+
+        Assert.Equal(2, runner.ExitCode);
+        Assert.Equal(string.Empty, await output);
+        Assert.Equal("ChatActors: unknown algorithm \"fastest\"; use \"round robin\" or \"least connection\"\n", await errors);
     }
 
     private static async Task RunToEndAsync(string command, string arguments, string workingDirectory)
