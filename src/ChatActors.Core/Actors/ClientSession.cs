@@ -17,9 +17,10 @@ namespace ChatActors.Actors;
 /// <see cref="ConnectionWriter"/> its server gives it; the server closes that writer
 /// when the session has stopped.
 /// </summary>
-public sealed class ClientSession : ReceiveActor
+public sealed class ClientSession : ReceiveActor, IWithTimers
 {
     private const int ReadBufferBytes = 16 * 1024;
+    private const string JoinTimerKey = "join";
 
     private readonly Socket _socket;
     private readonly ConnectionWriter _writer;
@@ -47,6 +48,8 @@ public sealed class ClientSession : ReceiveActor
         _decoder = new FrameDecoder(settings.MaxMessageBytes);
         AwaitingJoin();
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     /// <param name="chatTopic">The DistributedPubSub mediator (or a test probe) that receives <see cref="Publish"/>.</param>
     public static Props Props(Socket socket, ConnectionWriter writer, SessionSettings settings, IActorRef names, IActorRef stats, IActorRef chatTopic) =>
@@ -78,6 +81,10 @@ public sealed class ClientSession : ReceiveActor
         });
         Receive<ConnectionClosed>(_ => Context.Stop(Self));
         Receive<OutboundOverflowed>(_ => Context.Stop(Self));
+
+        // Answers to a join that already timed out: undo them, so nothing stays claimed or online.
+        Receive<NameClaimed>(late => _names.Tell(new ReleaseName(late.Name)));
+        Receive<JoinRecorded>(late => _stats.Tell(new RecordLeave(late.User, late.JoinedAt, null)));
     }
 
     private void ClaimingName()
@@ -89,18 +96,7 @@ public sealed class ClientSession : ReceiveActor
             _stats.Tell(new RecordJoin(_name));
             Become(RecordingJoin);
         });
-        Receive<NameInUse>(inUse =>
-        {
-            _writer.TryEnqueue(Wire.NameInUse(inUse.Name));
-            if (_connectionClosed)
-            {
-                Context.Stop(Self);
-                return;
-            }
-
-            Become(AwaitingJoin);
-            HandleJoinAttempts();
-        });
+        Receive<NameInUse>(inUse => FailJoin(Wire.NameInUse(inUse.Name)));
     }
 
     private void RecordingJoin()
@@ -108,6 +104,7 @@ public sealed class ClientSession : ReceiveActor
         ReceiveWhileWaiting();
         Receive<JoinRecorded>(recorded =>
         {
+            Timers.Cancel(JoinTimerKey);
             _joinedAt = recorded.JoinedAt;
             _inChat = true;
             Context.Parent.Tell(new SessionJoined(_name));
@@ -137,6 +134,32 @@ public sealed class ClientSession : ReceiveActor
         Receive<BytesReceived>(Decode);
         Receive<ConnectionClosed>(_ => _connectionClosed = true);
         Receive<OutboundOverflowed>(_ => _connectionClosed = true);
+        Receive<JoinTimedOut>(_ =>
+        {
+            _log.Warning("The join of {0} on {1} got no answer within {2}", _name, _settings.ServerName, _settings.JoinTimeout);
+            if (_name.Length > 0)
+            {
+                _names.Tell(new ReleaseName(_name));
+                _name = string.Empty;
+            }
+
+            FailJoin(Wire.JoinFailed);
+        });
+    }
+
+    /// <summary>Tells the client why its join did not go through; it may try again.</summary>
+    private void FailJoin(string error)
+    {
+        Timers.Cancel(JoinTimerKey);
+        _writer.TryEnqueue(error);
+        if (_connectionClosed)
+        {
+            Context.Stop(Self);
+            return;
+        }
+
+        Become(AwaitingJoin);
+        HandleJoinAttempts();
     }
 
     private void Decode(BytesReceived received)
@@ -154,6 +177,7 @@ public sealed class ClientSession : ReceiveActor
             if (frame is TextFrame text && ChatRules.TryParseJoin(text.Text, out var name))
             {
                 _names.Tell(new ClaimName(name));
+                Timers.StartSingleTimer(JoinTimerKey, JoinTimedOut.Instance, _settings.JoinTimeout);
                 Become(ClaimingName);
                 return;
             }
@@ -246,6 +270,11 @@ public sealed class ClientSession : ReceiveActor
     }
 
     private sealed record BytesReceived(byte[] Bytes);
+
+    private sealed record JoinTimedOut
+    {
+        public static readonly JoinTimedOut Instance = new();
+    }
 
     private sealed record ConnectionClosed
     {

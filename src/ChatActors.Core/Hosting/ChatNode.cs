@@ -84,7 +84,7 @@ public sealed class ChatNode : IAsyncDisposable
                     i,
                     options.AdvertisedHost,
                     options.Capacity,
-                    new SessionSettings(ServerSettings.NameOf(i), options.MaxLineBytes, options.CloseDrainTimeout),
+                    new SessionSettings(ServerSettings.NameOf(i), options.MaxLineBytes, options.CloseDrainTimeout, options.JoinTimeout),
                     options.Outbound);
                 servers.Add(system.ActorOf(ServerActor.Props(settings, listeners[i + 1], balancer, names, stats, mediator), settings.Name));
             }

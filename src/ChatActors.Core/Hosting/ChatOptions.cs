@@ -20,6 +20,7 @@ public sealed record ChatOptions(
     TimeSpan ReservationTimeout,
     TimeSpan BalancerReplyTimeout,
     TimeSpan CloseDrainTimeout,
+    TimeSpan JoinTimeout,
     string JournalDbPath,
     TimeSpan DbFlushInterval,
     int StatsSnapshotInterval)
@@ -70,6 +71,7 @@ public sealed record ChatOptions(
             chat.GetTimeSpan("reservation-timeout"),
             chat.GetTimeSpan("balancer-reply-timeout"),
             chat.GetTimeSpan("close-drain-timeout"),
+            chat.GetTimeSpan("join-timeout"),
             string.IsNullOrWhiteSpace(journalDb) ? dbPath : Path.GetFullPath(journalDb),
             chat.GetTimeSpan("db-flush-interval", TimeSpan.FromMilliseconds(250)),
             GetInt(chat, "stats-snapshot-interval", 1, int.MaxValue));

@@ -11,7 +11,7 @@ namespace ChatActors.Tests.Unit;
 
 public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
 {
-    private static readonly SessionSettings Settings = new("Server-2", 64, TimeSpan.FromSeconds(2));
+    private static readonly SessionSettings Settings = new("Server-2", 64, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30));
     private static readonly DateTime JoinedAt = new(2026, 11, 24, 15, 4, 5);
     private readonly TestProbe _names;
     private readonly TestProbe _stats;
@@ -28,11 +28,11 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
 
     private readonly Dictionary<IActorRef, ConnectionWriter> _writers = [];
 
-    private async Task<(IActorRef Session, ChatClient Client)> ConnectAsync()
+    private async Task<(IActorRef Session, ChatClient Client)> ConnectAsync(SessionSettings? settings = null)
     {
         var (serverSide, client) = await LoopbackPair.CreateAsync();
         var writer = new ConnectionWriter(serverSide, OutboundLimits.Default);
-        var session = _server.ChildActorOf(ClientSession.Props(serverSide, writer, Settings, _names, _stats, _topic));
+        var session = _server.ChildActorOf(ClientSession.Props(serverSide, writer, settings ?? Settings, _names, _stats, _topic));
         _writers[session] = writer;
         Assert.Equal("Server-2", await client.ReadLineAsync());
         return (session, client);
@@ -98,6 +98,28 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
 
         await client.SendAsync("alice2 joined the server\n");
         Assert.Equal(new ClaimName("alice2"), await _names.ExpectMsgAsync<ClaimName>());
+    }
+
+    [Fact]
+    public async Task A_join_the_stats_journal_does_not_answer_fails_and_the_client_may_try_again()
+    {
+        var (_, client) = await ConnectAsync(Settings with { JoinTimeout = TimeSpan.FromMilliseconds(300) });
+        await client.SendAsync("alice joined the server\n");
+        await _names.ExpectMsgAsync<ClaimName>();
+        _names.Reply(new NameClaimed("alice"));
+        await _stats.ExpectMsgAsync<RecordJoin>();
+
+        Assert.Equal("ERROR join failed, try again", await client.ReadLineAsync());
+        Assert.Equal(new ReleaseName("alice"), await _names.ExpectMsgAsync<ReleaseName>());
+        await _topic.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
+
+        // The answer that comes too late is undone, so the client is not counted online.
+        var late = new JoinRecorded("alice", JoinedAt);
+        _stats.Reply(late);
+        Assert.Equal(new RecordLeave("alice", JoinedAt, null), await _stats.ExpectMsgAsync<RecordLeave>());
+
+        await client.SendAsync("alice joined the server\n");
+        Assert.Equal(new ClaimName("alice"), await _names.ExpectMsgAsync<ClaimName>());
     }
 
     [Fact]
