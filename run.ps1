@@ -48,7 +48,8 @@ $nodeArguments = @(
     "--balancer-port", $BalancerPort,
     "--server-port", $ServerPort,
     "--remote-port", $RemotePort,
-    "--bind-host", $BindHost
+    "--bind-host", $BindHost,
+    "--config", (Join-Path $PSScriptRoot "hocon/node-0.conf")
 )
 $process = [System.Diagnostics.Process]::Start("dotnet", [string[]]$nodeArguments)
 try {

@@ -13,7 +13,8 @@ public class NodeProgramSpecs
     {
         var output = new StringWriter();
         var errors = new StringWriter();
-        var exitCode = await NodeProgram.RunAsync([.. args, "--remote-port", "0"], output, errors);
+        // A later option wins, so a test's own --db replaces the temporary one.
+        var exitCode = await NodeProgram.RunAsync(["--db", TestNode.NewDatabasePath(), "--remote-port", "0", .. args], output, errors);
         return (exitCode, output.ToString(), errors.ToString());
     }
 
@@ -47,6 +48,20 @@ public class NodeProgramSpecs
 
         Assert.Equal(2, exitCode);
         Assert.Equal($"ChatActors: port {port} on 127.0.0.1 is already in use" + Environment.NewLine, errors);
+    }
+
+    [Fact]
+    public async Task A_storage_db_with_other_columns_gets_one_line_naming_the_file_and_a_non_zero_exit()
+    {
+        var dbPath = TestNode.NewDatabasePath();
+        SqliteFile.Execute(dbPath, "CREATE TABLE server (Date TEXT, Name TEXT, Rating REAL)");
+
+        var (exitCode, _, errors) = await RunNodeAsync("--db", dbPath, "--balancer-port", "0", "--server-port", "0");
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal(
+            $"ChatActors: {dbPath}: table server has columns (Date, Name, Rating), expected (Date, Name, Average_Rating, Today_Count, Monthly_Count, Total_Approaches, Lost_Count)" + Environment.NewLine,
+            errors);
     }
 
     [Fact]
