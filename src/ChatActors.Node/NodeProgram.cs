@@ -26,6 +26,12 @@ public static class NodeProgram
             await errors.WriteLineAsync($"ChatActors: {ex.Message}");
             return 2;
         }
+        catch (Exception ex)
+        {
+            // Still one line for the user; the details are in the log above it.
+            await errors.WriteLineAsync($"ChatActors: cannot start: {ex.GetBaseException().Message}");
+            return 1;
+        }
 
         var stopRequested = new TaskCompletionSource();
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);

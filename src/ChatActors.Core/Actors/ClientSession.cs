@@ -37,23 +37,20 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
     private bool _connectionClosed;
     private bool _inChat;
 
-    public ClientSession(Socket socket, ConnectionWriter writer, SessionSettings settings, IActorRef names, IActorRef stats, IActorRef chatTopic)
+    public ClientSession(Socket socket, ConnectionWriter writer, SessionSettings settings, ChatServices services)
     {
         _socket = socket;
         _writer = writer;
         _settings = settings;
-        _names = names;
-        _stats = stats;
-        _chatTopic = chatTopic;
+        (_names, _stats, _chatTopic) = services;
         _decoder = new FrameDecoder(settings.MaxMessageBytes);
         AwaitingJoin();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <param name="chatTopic">The DistributedPubSub mediator (or a test probe) that receives <see cref="Publish"/>.</param>
-    public static Props Props(Socket socket, ConnectionWriter writer, SessionSettings settings, IActorRef names, IActorRef stats, IActorRef chatTopic) =>
-        Akka.Actor.Props.Create(() => new ClientSession(socket, writer, settings, names, stats, chatTopic));
+    public static Props Props(Socket socket, ConnectionWriter writer, SessionSettings settings, ChatServices services) =>
+        Akka.Actor.Props.Create(() => new ClientSession(socket, writer, settings, services));
 
     protected override void PreStart()
     {

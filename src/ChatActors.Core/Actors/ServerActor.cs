@@ -19,23 +19,19 @@ public sealed class ServerActor : ReceiveActor, IWithStash
     private readonly ServerSettings _settings;
     private readonly Socket _listener;
     private readonly IActorRef _balancer;
-    private readonly IActorRef _names;
-    private readonly IActorRef _stats;
-    private readonly IActorRef _mediator;
+    private readonly ChatServices _services;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _accepting = new();
     private readonly Dictionary<IActorRef, ConnectionWriter> _connections = new();
     private readonly Dictionary<IActorRef, Member> _members = new();
     private long _sessionsStarted;
 
-    public ServerActor(ServerSettings settings, Socket listener, IActorRef balancer, IActorRef names, IActorRef stats, IActorRef mediator)
+    public ServerActor(ServerSettings settings, Socket listener, IActorRef balancer, ChatServices services)
     {
         _settings = settings;
         _listener = listener;
         _balancer = balancer;
-        _names = names;
-        _stats = stats;
-        _mediator = mediator;
+        _services = services;
 
         Receive<SubscribeAck>(_ => StartServing());
         Receive<AwaitServing>(_ => Stash.Stash());
@@ -44,12 +40,12 @@ public sealed class ServerActor : ReceiveActor, IWithStash
     public IStash Stash { get; set; } = null!;
 
     /// <param name="listener">A bound, listening socket; the actor owns it from now on.</param>
-    public static Props Props(ServerSettings settings, Socket listener, IActorRef balancer, IActorRef names, IActorRef stats, IActorRef mediator) =>
-        Akka.Actor.Props.Create(() => new ServerActor(settings, listener, balancer, names, stats, mediator));
+    public static Props Props(ServerSettings settings, Socket listener, IActorRef balancer, ChatServices services) =>
+        Akka.Actor.Props.Create(() => new ServerActor(settings, listener, balancer, services));
 
     private int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
 
-    protected override void PreStart() => _mediator.Tell(new Subscribe(ChatTopic.Name, Self));
+    protected override void PreStart() => _services.ChatTopic.Tell(new Subscribe(ChatTopic.Name, Self));
 
     protected override void PostStop()
     {
@@ -60,7 +56,7 @@ public sealed class ServerActor : ReceiveActor, IWithStash
 
         _accepting.Cancel();
         _listener.Dispose();
-        _mediator.Tell(new Unsubscribe(ChatTopic.Name, Self));
+        _services.ChatTopic.Tell(new Unsubscribe(ChatTopic.Name, Self));
     }
 
     private void StartServing()
@@ -102,7 +98,7 @@ public sealed class ServerActor : ReceiveActor, IWithStash
         if (_connections.Count >= _settings.Capacity)
         {
             _log.Info("{0} is full: turned away {1}", _settings.Name, socket.RemoteEndPoint);
-            _stats.Tell(CountLostClient.Instance);
+            _services.Stats.Tell(CountLostClient.Instance);
             var writer = new ConnectionWriter(socket, _settings.Outbound);
             writer.TryEnqueue(Wire.ServerBusy);
             writer.Close(_settings.Session.CloseDrainTimeout);
@@ -111,7 +107,7 @@ public sealed class ServerActor : ReceiveActor, IWithStash
 
         var connection = new ConnectionWriter(socket, _settings.Outbound);
         var session = Context.ActorOf(
-            ClientSession.Props(socket, connection, _settings.Session, _names, _stats, _mediator),
+            ClientSession.Props(socket, connection, _settings.Session, _services),
             $"session-{++_sessionsStarted}");
         Context.Watch(session);
         _connections[session] = connection;

@@ -2,19 +2,19 @@ using System.Net;
 using System.Net.Sockets;
 using Akka;
 using Akka.Actor;
-using Akka.Pattern;
 using Akka.Cluster;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
+using Akka.Pattern;
 using Akka.Persistence.Query;
 using Akka.Persistence.Sql;
 using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using ChatActors.Actors;
+using ChatActors.Messages;
 using ChatActors.Stats;
 using ChatActors.Storage;
-using ChatActors.Messages;
 
 namespace ChatActors.Hosting;
 
@@ -53,6 +53,7 @@ public sealed class ChatNode : IAsyncDisposable
         var options = ChatOptions.FromConfig(config);
         var legacyCounters = StorageDatabase.Prepare(options.DbPath);
         var listeners = new List<Socket>();
+        ActorSystem? system = null;
         try
         {
             listeners.Add(Listen(options.BindHost, options.BalancerPort));
@@ -61,7 +62,7 @@ public sealed class ChatNode : IAsyncDisposable
                 listeners.Add(Listen(options.BindHost, options.ServerPort == 0 ? 0 : options.ServerPort + i));
             }
 
-            var system = await StartClusterAsync(config, options);
+            system = await StartClusterAsync(config, options);
             var dbWriter = system.ActorOf(
                 DbWriter.Props(options.DbPath, JournalReaderFor(system), DbWriterSettings.Default with { FlushInterval = options.DbFlushInterval }),
                 "db-writer");
@@ -76,7 +77,7 @@ public sealed class ChatNode : IAsyncDisposable
                 "stats-supervisor");
             var names = system.ActorOf(NameRegistry.Props(), "names");
             var balancer = system.ActorOf(BalancerActor.Props(options.Algorithm, options.ReservationTimeout, stats, clock), "balancer");
-            var mediator = DistributedPubSub.Get(system).Mediator;
+            var services = new ChatServices(names, stats, DistributedPubSub.Get(system).Mediator);
             var servers = new List<IActorRef>();
             for (var i = 0; i < options.Servers; i++)
             {
@@ -86,7 +87,7 @@ public sealed class ChatNode : IAsyncDisposable
                     options.Capacity,
                     new SessionSettings(ServerSettings.NameOf(i), options.MaxLineBytes, options.CloseDrainTimeout, options.JoinTimeout),
                     options.Outbound);
-                servers.Add(system.ActorOf(ServerActor.Props(settings, listeners[i + 1], balancer, names, stats, mediator), settings.Name));
+                servers.Add(system.ActorOf(ServerActor.Props(settings, listeners[i + 1], balancer, services), settings.Name));
             }
 
             // Servers register with the balancer before they answer, so the balancer
@@ -100,6 +101,11 @@ public sealed class ChatNode : IAsyncDisposable
         catch
         {
             listeners.ForEach(listener => listener.Dispose());
+            if (system is not null)
+            {
+                await system.Terminate();
+            }
+
             throw;
         }
     }
@@ -141,7 +147,7 @@ public sealed class ChatNode : IAsyncDisposable
     private static async Task<ActorSystem> StartClusterAsync(Config config, ChatOptions options)
     {
         var journal = ChatConfig.Quote(StorageDatabase.ConnectionString(options.JournalDbPath));
-        var remoting = ConfigurationFactory.ParseString($$"""
+        var nodeSettings = ConfigurationFactory.ParseString($$"""
             akka.remote.dot-netty.tcp { hostname = {{ChatConfig.Quote(options.BindHost)}}, port = {{options.RemotePort}} }
             akka.persistence.journal.sql.connection-string = {{journal}}
             akka.persistence.snapshot-store.sql.connection-string = {{journal}}
@@ -152,7 +158,7 @@ public sealed class ChatNode : IAsyncDisposable
         {
             system = ActorSystem.Create(
                 "ChatActors",
-                remoting.WithFallback(config).WithFallback(DistributedPubSub.DefaultConfig()).WithFallback(SqlPersistence.DefaultConfiguration));
+                nodeSettings.WithFallback(config).WithFallback(DistributedPubSub.DefaultConfig()).WithFallback(SqlPersistence.DefaultConfiguration));
         }
         catch (Exception ex)
         {
@@ -176,12 +182,7 @@ public sealed class ChatNode : IAsyncDisposable
 
     private static Socket Listen(string host, int port)
     {
-        if (!IPAddress.TryParse(host, out var address))
-        {
-            address = Dns.GetHostAddresses(host).FirstOrDefault()
-                ?? throw new ChatStartupException($"bind-host \"{host}\" does not resolve to an address");
-        }
-
+        var address = Resolve(host);
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -195,6 +196,23 @@ public sealed class ChatNode : IAsyncDisposable
             throw new ChatStartupException(ex.SocketErrorCode == SocketError.AddressAlreadyInUse
                 ? $"port {port} on {host} is already in use"
                 : $"cannot listen on {host}:{port}: {ex.Message}", ex);
+        }
+    }
+
+    private static IPAddress Resolve(string host)
+    {
+        if (IPAddress.TryParse(host, out var address))
+        {
+            return address;
+        }
+
+        try
+        {
+            return Dns.GetHostAddresses(host).First();
+        }
+        catch (Exception ex) when (ex is SocketException or InvalidOperationException)
+        {
+            throw new ChatStartupException($"bind-host \"{host}\" does not resolve to an address", ex);
         }
     }
 

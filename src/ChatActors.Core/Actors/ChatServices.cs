@@ -1,0 +1,9 @@
+using Akka.Actor;
+
+namespace ChatActors.Actors;
+
+/// <summary>The shared actors every server and session talks to.</summary>
+/// <param name="Names">The <see cref="NameRegistry"/>.</param>
+/// <param name="Stats">The <see cref="StatsActor"/> (or its supervisor).</param>
+/// <param name="ChatTopic">The DistributedPubSub mediator that carries the chat topic (a probe in unit specs).</param>
+public sealed record ChatServices(IActorRef Names, IActorRef Stats, IActorRef ChatTopic);
