@@ -51,7 +51,6 @@ public sealed class ChatNode : IAsyncDisposable
     public static async Task<ChatNode> StartAsync(Config config, TimeProvider clock)
     {
         var options = ChatOptions.FromConfig(config);
-        var legacyCounters = StorageDatabase.Prepare(options.DbPath);
         var listeners = new List<Socket>();
         ActorSystem? system = null;
         try
@@ -61,6 +60,8 @@ public sealed class ChatNode : IAsyncDisposable
             {
                 listeners.Add(Listen(options.BindHost, options.ServerPort == 0 ? 0 : options.ServerPort + i));
             }
+
+            var legacyCounters = StorageDatabase.Prepare(options.DbPath);
 
             system = await StartClusterAsync(config, options);
             var dbWriter = system.ActorOf(

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace ChatActors.Tests.Support;
 
 public static class Repository
@@ -14,6 +16,29 @@ public static class Repository
             }
 
             return folder.FullName;
+        }
+    }
+
+    /// <summary>
+    /// Writes the committed version of a file to <paramref name="destination"/>: running the
+    /// product changes the working copy of storage.db, and the spec is about what is committed.
+    /// </summary>
+    public static void ExtractCommittedFile(string path, string destination)
+    {
+        using var git = Process.Start(new ProcessStartInfo("git", $"show HEAD:{path}")
+        {
+            WorkingDirectory = Root,
+            RedirectStandardOutput = true,
+        })!;
+        using (var file = File.Create(destination))
+        {
+            git.StandardOutput.BaseStream.CopyTo(file);
+        }
+
+        git.WaitForExit();
+        if (git.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"git show HEAD:{path} failed");
         }
     }
 }

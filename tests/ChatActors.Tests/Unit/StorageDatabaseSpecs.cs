@@ -23,9 +23,8 @@ public class StorageDatabaseSpecs
     [Fact]
     public void The_committed_storage_db_holds_the_two_original_tables_empty()
     {
-        var committed = Path.Combine(Repository.Root, "storage.db");
         var copy = TestNode.NewDatabasePath();
-        File.Copy(committed, copy);
+        Repository.ExtractCommittedFile("storage.db", copy);
         Assert.Equal([["server"], ["session"]], SqliteFile.Rows(copy, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"));
         Assert.Equal([["0", "0"]], SqliteFile.Rows(copy, "SELECT (SELECT COUNT(*) FROM server), (SELECT COUNT(*) FROM session)"));
         Assert.Null(StorageDatabase.Prepare(copy));
