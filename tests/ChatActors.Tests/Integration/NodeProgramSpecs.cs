@@ -24,6 +24,7 @@ public class NodeProgramSpecs
     [InlineData("--algorithm", "random", "ChatActors: unknown algorithm \"random\"; use \"round robin\" or \"least connection\"")]
     [InlineData("--approach", "process", "ChatActors: approach \"process\" is not available yet; use \"fork\"")]
     [InlineData("--capacity", "-1", "ChatActors: capacity must be a whole number from 1 to 1000000, not \"-1\"")]
+    [InlineData("--bind-host", "no.such.host.invalid", "ChatActors: bind-host \"no.such.host.invalid\" does not resolve to an address")]
     [InlineData("--balancer-port", "70000", "ChatActors: balancer-port must be a whole number from 0 to 65535, not \"70000\"")]
     [InlineData("--colour", "red", "ChatActors: unknown option \"--colour\"; options: --servers, --algorithm, --approach, --capacity, --db, --balancer-port, --server-port, --remote-port, --bind-host, --advertised-host, --config")]
     public async Task Invalid_parameters_get_one_line_and_a_non_zero_exit(string option, string value, string expected)
@@ -79,6 +80,7 @@ public class NodeProgramSpecs
         var exitCode = await node.InterruptAsync();
         Assert.True(exitCode == 0, $"exit code {exitCode}:\n{node.OutputText}");
         Assert.Contains("Stopped.", node.Output);
+        Assert.Contains(node.Output, line => line.Contains("is JOINING itself (with roles [storage", StringComparison.Ordinal));
         Assert.Throws<SocketException>(() => new TcpClient().Connect(IPAddress.Loopback, node.BalancerPort));
     }
 

@@ -100,6 +100,20 @@ public class StatsActorSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_new_date_gets_its_server_row_even_when_nothing_happens()
+    {
+        _clock.SetUtcNow(new DateTimeOffset(2026, 11, 24, 23, 59, 59, TimeSpan.Zero));
+        var storage = CreateTestProbe();
+        var stats = Sys.ActorOf(StatsActor.Props(_clock, storage, null, 1000));
+        stats.Tell(new RecordJoin("ann"));
+        storage.FishForMessage<ServerTotalsChanged>(totals => totals.Row.TodayCount == 1);
+
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        var newDay = storage.FishForMessage<ServerTotalsChanged>(totals => totals.Row.Date == "25 Nov 26", TimeSpan.FromSeconds(5));
+        Assert.Equal((0L, 1L), (newDay.Row.TodayCount, newDay.Row.MonthlyCount));
+    }
+
+    [Fact]
     public void A_new_month_starts_both_counts_again_and_keeps_the_totals()
     {
         _clock.SetUtcNow(new DateTimeOffset(2026, 11, 30, 23, 59, 59, TimeSpan.Zero));
