@@ -204,14 +204,6 @@ public class ChatNodeSpecs
         Assert.StartsWith("('127.0.0.1', ", await (await ChatClient.ConnectAsync(node.BalancerPort)).ReadToEndAsync());
     }
 
-    private static async Task AwaitStatsAsync(ChatNode node, Func<StatsSnapshot, bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        StatsSnapshot stats;
-        while (!condition(stats = await StatsAsync(node)))
-        {
-            Assert.False(timeout.IsCancellationRequested, $"stats never matched: {stats}");
-            await Task.Yield();
-        }
-    }
+    private static Task AwaitStatsAsync(ChatNode node, Func<StatsSnapshot, bool> condition) =>
+        Eventually.HoldsAsync(async () => condition(await StatsAsync(node)), "the expected stats");
 }

@@ -53,6 +53,12 @@ public class DurableStatsSpecs
             await eve.ReadToEndAsync();
             await using var fay = await ChatClient.JoinAsync(node.ServerPorts[0], "fay"); // still online at Ctrl+C
 
+            // The tables follow while the chat runs, not only at shutdown.
+            await Eventually.HoldsAsync(
+                () => SqliteFile.Rows(_dbPath, "SELECT Today_Count, Lost_Count FROM server") is [["6", "2"]]
+                      && SqliteFile.Rows(_dbPath, "SELECT COUNT(*) FROM session") is [["6"]],
+                "the rows of six joins and two lost clients while the node runs");
+
             Assert.Equal(0, await node.InterruptAsync());
             Assert.Equal($"date={Today} today=6 month=6 approaches=5 lost=2 rating=4.50 online=0", node.LastStatsLine());
         }
@@ -79,6 +85,35 @@ public class DurableStatsSpecs
         }
 
         Assert.Equal([[Today, "Master", "4", "7", "7", "5", "2"]], SqliteFile.Rows(_dbPath, "SELECT * FROM server"));
+    }
+
+    [Fact]
+    public async Task A_storage_db_of_the_python_version_carries_on_from_its_newest_row()
+    {
+        SqliteFile.Execute(_dbPath, $"""
+            CREATE TABLE server (Date TEXT, Name TEXT, Average_Rating REAL, Today_Count INTEGER, Monthly_Count INTEGER, Total_Approaches INTEGER, Lost_Count INTEGER);
+            CREATE TABLE session (Date TEXT, User TEXT, In_Time TEXT, Out_Time TEXT);
+            INSERT INTO server VALUES ('01 Jan 20', 'Master', 1.0, 1, 1, 1, 1);
+            INSERT INTO server VALUES ('{Today}', 'Master', 3.0, 4, 9, 20, 2);
+            INSERT INTO session VALUES ('{Today}', 'old', '09:00:00 AM', '09:30:00 AM');
+            """);
+
+        await using (var node = await NodeProcess.StartAsync(_dbPath))
+        {
+            await using (var ann = await ChatClient.JoinAsync(await AskBalancerAsync(node), "ann"))
+            {
+                await ann.SendAsync("stop 5\n");
+                await ann.ReadToEndAsync();
+            }
+
+            Assert.Equal(0, await node.InterruptAsync());
+            Assert.Equal($"date={Today} today=5 month=10 approaches=21 lost=2 rating=4.00 online=0", node.LastStatsLine());
+        }
+
+        Assert.Equal(
+            [["01 Jan 20", "Master", "1", "1", "1", "1", "1"], [Today, "Master", "4", "5", "10", "21", "2"]],
+            SqliteFile.Rows(_dbPath, "SELECT * FROM server ORDER BY rowid"));
+        Assert.Equal(["old", "ann"], SqliteFile.Rows(_dbPath, "SELECT User FROM session ORDER BY rowid").Select(row => row[0]));
     }
 
     [Fact]

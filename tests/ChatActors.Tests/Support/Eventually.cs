@@ -1,0 +1,24 @@
+namespace ChatActors.Tests.Support;
+
+/// <summary>Polls a condition until it holds or the time is up, like TestKit's AwaitCondition, for specs without an actor system.</summary>
+public static class Eventually
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(25);
+
+    public static async Task HoldsAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        using var expired = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        while (!await condition())
+        {
+            if (expired.IsCancellationRequested)
+            {
+                Assert.Fail($"never happened: {what}");
+            }
+
+            await Task.Delay(PollInterval);
+        }
+    }
+
+    public static Task HoldsAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>
+        HoldsAsync(() => Task.FromResult(condition()), what, timeout);
+}
