@@ -133,7 +133,7 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
         Receive<OutboundOverflowed>(_ => _connectionClosed = true);
         Receive<JoinTimedOut>(_ =>
         {
-            _log.Warning("The join of {0} on {1} got no answer within {2}", _name, _settings.ServerName, _settings.JoinTimeout);
+            _log.Warning("A join on {0} got no answer within {1}; the client was told to try again", _settings.ServerName, _settings.JoinTimeout);
             if (_name.Length > 0)
             {
                 _names.Tell(new ReleaseName(_name));
