@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.TestKit;
+using ChatActors.Actors;
+using ChatActors.Messages;
+using ChatActors.Net;
+using ChatActors.Tests.Support;
+
+namespace ChatActors.Tests.Unit;
+
+public class ServerActorSpecs : Akka.TestKit.Xunit2.TestKit
+{
+    private readonly TestProbe _balancer;
+    private readonly TestProbe _names;
+    private readonly TestProbe _stats;
+    private readonly TestProbe _topic;
+
+    public ServerActorSpecs()
+    {
+        _balancer = CreateTestProbe();
+        _names = CreateTestProbe();
+        _stats = CreateTestProbe();
+        _topic = CreateTestProbe();
+    }
+
+    /// <summary>Starts Server-1 on a free port and lets it subscribe; returns it and its port.</summary>
+    private (IActorRef Server, int Port) StartServer(int capacity)
+    {
+        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        var settings = new ServerSettings(0, "127.0.0.1", capacity, new SessionSettings("Server-1", 4096, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30)), OutboundLimits.Default);
+        var server = Sys.ActorOf(ServerActor.Props(settings, listener, _balancer, new ChatServices(_names, _stats, _topic)));
+
+        var subscribe = _topic.ExpectMsg<Subscribe>();
+        Assert.Equal(ChatTopic.Name, subscribe.Topic);
+        _balancer.ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // not registered before it is subscribed
+        _topic.Reply(new SubscribeAck(subscribe));
+        Assert.Equal(new RegisterServer(0, "Server-1", "127.0.0.1", port, capacity, server), _balancer.ExpectMsg<RegisterServer>());
+        return (server, port);
+    }
+
+    /// <summary>Connects a client and reads its greeting.</summary>
+    private static async Task<ChatClient> ConnectAsync(int port)
+    {
+        var client = await ChatClient.ConnectAsync(port);
+        Assert.Equal("Server-1", await client.ReadLineAsync());
+        return client;
+    }
+
+    /// <summary>Joins a connected client, playing the name registry and the stats actor; returns it with its session actor.</summary>
+    private async Task<(ChatClient Client, IActorRef Session)> JoinAsync(ChatClient client, string name)
+    {
+        await client.SendAsync($"{name} joined the server\n");
+        await _names.ExpectMsgAsync<ClaimName>();
+        var session = _names.LastSender;
+        _names.Reply(new NameClaimed(name));
+        await _stats.ExpectMsgAsync<RecordJoin>();
+        _stats.Reply(new JoinRecorded(name, DateTime.Now));
+        await _topic.FishForMessageAsync<Publish>(publish => publish.Message is ChatLines);
+        return (client, session);
+    }
+
+    private static ChatLines Lines(string text, IActorRef excluded) => new(Encoding.UTF8.GetBytes(text), excluded);
+
+    [Fact]
+    public async Task It_reports_its_load_and_turns_away_a_client_over_capacity()
+    {
+        var (_, port) = StartServer(capacity: 1);
+        await using var first = await ChatClient.ConnectAsync(port);
+        Assert.Equal(new ServerLoad(0, 1), await _balancer.ExpectMsgAsync<ServerLoad>());
+
+        await using var second = await ChatClient.ConnectAsync(port);
+        Assert.Equal("Server busy, try after 5 mins!\n", await second.ReadToEndAsync());
+        await _stats.ExpectMsgAsync<CountLostClient>();
+
+        await first.DisposeAsync();
+        Assert.Equal(new ServerLoad(0, 0), await _balancer.ExpectMsgAsync<ServerLoad>());
+    }
+
+    [Fact]
+    public async Task A_broadcast_reaches_every_joined_client_but_the_excluded_one_and_no_one_not_yet_joined()
+    {
+        var (server, port) = StartServer(capacity: 10);
+        var (ann, annSession) = await JoinAsync(await ConnectAsync(port), "ann");
+        var (ben, _) = await JoinAsync(await ConnectAsync(port), "ben");
+        await using var lurker = await ConnectAsync(port);
+
+        server.Tell(Lines("x : one\nx : two\n", ActorRefs.Nobody));
+        server.Tell(Lines("ann exited the server\n", annSession));
+        server.Tell(Lines("x : three\n", ActorRefs.Nobody));
+
+        Assert.Equal(["x : one", "x : two", "x : three"], [await ann.ReadLineAsync(), await ann.ReadLineAsync(), await ann.ReadLineAsync()]);
+        Assert.Equal(
+            ["x : one", "x : two", "ann exited the server", "x : three"],
+            [await ben.ReadLineAsync(), await ben.ReadLineAsync(), await ben.ReadLineAsync(), await ben.ReadLineAsync()]);
+
+        // The lurker, who never joined, got none of it: the first line after its join is new.
+        await JoinAsync(lurker, "lurker");
+        server.Tell(Lines("x : four\n", ActorRefs.Nobody));
+        Assert.Equal("x : four", await lurker.ReadLineAsync());
+
+        await ann.DisposeAsync();
+        await ben.DisposeAsync();
+    }
+}
