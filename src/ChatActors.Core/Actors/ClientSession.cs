@@ -78,11 +78,16 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
         });
         Receive<ConnectionClosed>(_ => Context.Stop(Self));
         Receive<OutboundOverflowed>(_ => Context.Stop(Self));
-
-        // Answers to a join that already timed out: undo them, so nothing stays claimed or online.
         Receive<NameClaimed>(late => _names.Tell(new ReleaseName(late.Name)));
-        Receive<JoinRecorded>(late => _stats.Tell(new RecordLeave(late.User, late.JoinedAt, null)));
+        UndoLateJoinRecorded();
     }
+
+    /// <summary>
+    /// An answer to a join that already timed out can arrive in any later state; undoing it
+    /// keeps the client from being counted online twice.
+    /// </summary>
+    private void UndoLateJoinRecorded() =>
+        Receive<JoinRecorded>(late => _stats.Tell(new RecordLeave(late.User, late.JoinedAt, null)));
 
     private void ClaimingName()
     {
@@ -94,6 +99,7 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
             Become(RecordingJoin);
         });
         Receive<NameInUse>(inUse => FailJoin(Wire.NameInUse(inUse.Name)));
+        UndoLateJoinRecorded();
     }
 
     private void RecordingJoin()
@@ -124,6 +130,7 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
             _log.Warning("{0} on {1} did not read its messages and was disconnected", _name, _settings.ServerName);
             Leave(rating: null);
         });
+        UndoLateJoinRecorded();
     }
 
     private void ReceiveWhileWaiting()
@@ -198,7 +205,8 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
             switch (ChatRules.Interpret(((TextFrame)frame).Text, _name))
             {
                 case ChatCommand chat:
-                    Encoding.UTF8.GetBytes(chat.Line + "\n", lines);
+                    Encoding.UTF8.GetBytes(chat.Line, lines);
+                    lines.Write("\n"u8);
                     break;
                 case LeaveCommand leave:
                     PublishToEveryone(lines);

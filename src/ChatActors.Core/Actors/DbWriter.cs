@@ -15,6 +15,7 @@ namespace ChatActors.Actors;
 public sealed class DbWriter : ReceiveActor, IWithTimers, IWithStash
 {
     private const string WriteTimerKey = "write";
+    private const string CatchUpTimerKey = "catch-up";
 
     private readonly string _dbPath;
     private readonly JournalReader _readJournal;
@@ -78,7 +79,7 @@ public sealed class DbWriter : ReceiveActor, IWithTimers, IWithStash
         Receive<CatchUpFailed>(failed =>
         {
             _log.Error(failed.Cause, "Cannot read {0} or the journal to catch up; trying again", _dbPath);
-            Timers.StartSingleTimer(WriteTimerKey, RetryCatchUp.Instance, _settings.MaxRetryDelay);
+            Timers.StartSingleTimer(CatchUpTimerKey, RetryCatchUp.Instance, _settings.MaxRetryDelay);
         });
         Receive<RetryCatchUp>(_ => CatchUp());
         ReceiveAny(_ => Stash.Stash());

@@ -95,17 +95,16 @@ public sealed class ServerActor : ReceiveActor, IWithStash
 
     private void Admit(Socket socket)
     {
+        var connection = new ConnectionWriter(socket, _settings.Outbound);
         if (_connections.Count >= _settings.Capacity)
         {
             _log.Info("{0} is full: turned away {1}", _settings.Name, socket.RemoteEndPoint);
             _services.Stats.Tell(CountLostClient.Instance);
-            var writer = new ConnectionWriter(socket, _settings.Outbound);
-            writer.TryEnqueue(Wire.ServerBusy);
-            writer.Close(_settings.Session.CloseDrainTimeout);
+            connection.TryEnqueue(Wire.ServerBusy);
+            connection.Close(_settings.Session.CloseDrainTimeout);
             return;
         }
 
-        var connection = new ConnectionWriter(socket, _settings.Outbound);
         var session = Context.ActorOf(
             ClientSession.Props(socket, connection, _settings.Session, _services),
             $"session-{++_sessionsStarted}");

@@ -121,7 +121,7 @@ public sealed class StatsActor : ReceivePersistentActor, IWithTimers
         }
     }
 
-    private void SendTotals() => _dbWriter.Tell(new ServerTotalsChanged(SessionChanges.ServerRowOf(_state.AsOf(Today))));
+    private void SendTotals() => _dbWriter.Tell(new ServerTotalsChanged(ServerRow.From(_state.AsOf(Today))));
 
     /// <summary>Logs when the counters (or the date) changed since the last line; runs at most once per tick.</summary>
     private void LogIfChanged()

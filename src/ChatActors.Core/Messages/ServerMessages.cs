@@ -7,10 +7,7 @@ namespace ChatActors.Messages;
 /// topic to every server, which writes the same bytes to each of its joined clients
 /// except <see cref="Excluded"/>.
 /// </summary>
-public sealed record ChatLines(byte[] Bytes, IActorRef Excluded)
-{
-    public static ChatLines ToEveryone(byte[] bytes) => new(bytes, ActorRefs.Nobody);
-}
+public sealed record ChatLines(byte[] Bytes, IActorRef Excluded);
 
 /// <summary>A session's join went through; from now on it receives broadcasts.</summary>
 public sealed record SessionJoined(string Name);

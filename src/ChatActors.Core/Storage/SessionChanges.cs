@@ -16,12 +16,4 @@ public static class SessionChanges
             StorageFormat.Time(left.At)),
         _ => new NoSessionChange(sequenceNr),
     };
-
-    public static ServerRow ServerRowOf(StatsState state) => new(
-        StorageFormat.Date(state.Date),
-        state.AverageRating,
-        state.TodayCount,
-        state.MonthlyCount,
-        state.TotalApproaches,
-        state.LostCount);
 }

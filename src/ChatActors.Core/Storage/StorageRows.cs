@@ -1,3 +1,5 @@
+using ChatActors.Stats;
+
 namespace ChatActors.Storage;
 
 /// <summary>A <c>server</c> row: the cluster totals for one date under the name <c>Master</c>.</summary>
@@ -7,7 +9,16 @@ public sealed record ServerRow(
     long TodayCount,
     long MonthlyCount,
     long TotalApproaches,
-    long LostCount);
+    long LostCount)
+{
+    public static ServerRow From(StatsState state) => new(
+        StorageFormat.Date(state.Date),
+        state.AverageRating,
+        state.TodayCount,
+        state.MonthlyCount,
+        state.TotalApproaches,
+        state.LostCount);
+}
 
 /// <summary>A change to the <c>session</c> table, derived from one journal event.</summary>
 public abstract record SessionChange(long SequenceNr);

@@ -92,8 +92,8 @@ public class ChatNodeSpecs
     public async Task A_full_node_tells_the_balancer_client_to_wait_and_a_direct_client_that_the_server_is_busy()
     {
         await using var node = await TestNode.StartAsync(servers: 1, capacity: 2);
-        await using var first = await ChatClient.JoinAsync(await node.AskBalancerAsync(), "first");
-        await using var second = await ChatClient.JoinAsync(await node.AskBalancerAsync(), "second");
+        await using var first = await ChatClient.JoinThroughBalancerAsync(node.BalancerPort, "first");
+        await using var second = await ChatClient.JoinThroughBalancerAsync(node.BalancerPort, "second");
 
         await using (var third = await ChatClient.ConnectAsync(node.BalancerPort))
         {

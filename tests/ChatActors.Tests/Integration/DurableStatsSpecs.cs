@@ -14,13 +14,6 @@ public class DurableStatsSpecs
 
     private static string Today => StorageFormat.Date(DateTime.Now);
 
-    private static async Task<int> AskBalancerAsync(NodeProcess node)
-    {
-        await using var balancer = await ChatClient.ConnectAsync(node.BalancerPort);
-        var reply = await balancer.ReadToEndAsync();
-        return reply == "SNA wait" ? 0 : int.Parse(reply.Split(", ")[1].TrimEnd(')'), CultureInfo.InvariantCulture);
-    }
-
     [Fact]
     public async Task Counters_and_rows_match_what_happened_across_a_ctrl_c_and_a_restart()
     {
@@ -30,9 +23,9 @@ public class DurableStatsSpecs
 
         await using (var node = await NodeProcess.StartAsync(_dbPath, options))
         {
-            var ann = await ChatClient.JoinAsync(await AskBalancerAsync(node), "ann");
-            var ben = await ChatClient.JoinAsync(await AskBalancerAsync(node), "ben");
-            Assert.Equal(0, await AskBalancerAsync(node)); // SNA wait: approach and lost
+            var ann = await ChatClient.JoinThroughBalancerAsync(node.BalancerPort, "ann");
+            var ben = await ChatClient.JoinThroughBalancerAsync(node.BalancerPort, "ben");
+            Assert.Null(await ChatClient.AskBalancerAsync(node.BalancerPort)); // SNA wait: approach and lost
             await using (var direct = await ChatClient.ConnectAsync(node.ServerPorts[0]))
             {
                 Assert.Equal("Server busy, try after 5 mins!\n", await direct.ReadToEndAsync()); // lost
@@ -43,10 +36,10 @@ public class DurableStatsSpecs
             await ben.SendAsync("stop\n");
             await ben.ReadToEndAsync();
 
-            var cat = await ChatClient.JoinAsync(await AskBalancerAsync(node), "cat");
+            var cat = await ChatClient.JoinThroughBalancerAsync(node.BalancerPort, "cat");
             await cat.SendAsync("stop 9\n");
             Assert.Equal("ERROR rating must be a number from 1 to 5\n", await cat.ReadToEndAsync());
-            var dan = await ChatClient.JoinAsync(await AskBalancerAsync(node), "dan");
+            var dan = await ChatClient.JoinThroughBalancerAsync(node.BalancerPort, "dan");
             await dan.DisposeAsync(); // leaves without stop
             var eve = await ChatClient.JoinAsync(node.ServerPorts[0], "eve");
             await eve.SendAsync("stop 5\n");
@@ -100,7 +93,7 @@ public class DurableStatsSpecs
 
         await using (var node = await NodeProcess.StartAsync(_dbPath))
         {
-            await using (var ann = await ChatClient.JoinAsync(await AskBalancerAsync(node), "ann"))
+            await using (var ann = await ChatClient.JoinThroughBalancerAsync(node.BalancerPort, "ann"))
             {
                 await ann.SendAsync("stop 5\n");
                 await ann.ReadToEndAsync();

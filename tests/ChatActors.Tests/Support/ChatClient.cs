@@ -32,7 +32,27 @@ public sealed class ChatClient : IAsyncDisposable
         return client;
     }
 
-    public Socket Socket => _socket;
+    /// <summary>
+    /// Asks the balancer, like the original client: the port of the server it hands out,
+    /// or null for <c>SNA wait</c>. Any other reply fails the spec.
+    /// </summary>
+    public static async Task<int?> AskBalancerAsync(int balancerPort)
+    {
+        await using var balancer = await ConnectAsync(balancerPort);
+        var reply = await balancer.ReadToEndAsync();
+        if (reply == "SNA wait")
+        {
+            return null;
+        }
+
+        var match = System.Text.RegularExpressions.Regex.Match(reply, @"^\('127\.0\.0\.1', (\d+)\)$");
+        Assert.True(match.Success, $"balancer reply was \"{reply}\"");
+        return int.Parse(match.Groups[1].Value);
+    }
+
+    /// <summary>Asks the balancer and joins the server it hands out.</summary>
+    public static async Task<ChatClient> JoinThroughBalancerAsync(int balancerPort, string name) =>
+        await JoinAsync(await AskBalancerAsync(balancerPort) ?? throw new InvalidOperationException("the balancer said SNA wait"), name);
 
     public Task SendAsync(string text) => SendAsync(Encoding.UTF8.GetBytes(text));
 

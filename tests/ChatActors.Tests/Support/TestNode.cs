@@ -28,14 +28,4 @@ public static class TestNode
 
     public static string NewDatabasePath() =>
         Path.Combine(Directory.CreateTempSubdirectory("chatactors-").FullName, "storage.db");
-
-    /// <summary>Asks the balancer, like the original client, and returns the port it hands out.</summary>
-    public static async Task<int> AskBalancerAsync(this ChatNode node)
-    {
-        await using var balancer = await ChatClient.ConnectAsync(node.BalancerPort);
-        var reply = await balancer.ReadToEndAsync();
-        var match = System.Text.RegularExpressions.Regex.Match(reply, @"^\('127\.0\.0\.1', (\d+)\)$");
-        Assert.True(match.Success, $"balancer reply was \"{reply}\"");
-        return int.Parse(match.Groups[1].Value);
-    }
 }

@@ -100,10 +100,10 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(new ClaimName("alice2"), await _names.ExpectMsgAsync<ClaimName>());
     }
 
-    [Fact]
-    public async Task A_join_the_stats_journal_does_not_answer_fails_and_the_client_may_try_again()
+    /// <summary>Sends a join whose name is claimed but which the stats journal never answers; it fails with an error.</summary>
+    private async Task<(IActorRef Session, ChatClient Client)> JoinThatTimesOutAsync()
     {
-        var (_, client) = await ConnectAsync(Settings with { JoinTimeout = TimeSpan.FromMilliseconds(300) });
+        var (session, client) = await ConnectAsync(Settings with { JoinTimeout = TimeSpan.FromMilliseconds(300) });
         await client.SendAsync("alice joined the server\n");
         await _names.ExpectMsgAsync<ClaimName>();
         _names.Reply(new NameClaimed("alice"));
@@ -111,6 +111,13 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
 
         Assert.Equal("ERROR join failed, try again", await client.ReadLineAsync());
         Assert.Equal(new ReleaseName("alice"), await _names.ExpectMsgAsync<ReleaseName>());
+        return (session, client);
+    }
+
+    [Fact]
+    public async Task A_join_the_stats_journal_does_not_answer_fails_and_the_client_may_try_again()
+    {
+        var (_, client) = await JoinThatTimesOutAsync();
         await _topic.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
 
         // The answer that comes too late is undone, so the client is not counted online.
@@ -120,6 +127,25 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
 
         await client.SendAsync("alice joined the server\n");
         Assert.Equal(new ClaimName("alice"), await _names.ExpectMsgAsync<ClaimName>());
+    }
+
+    [Fact]
+    public async Task An_answer_to_a_timed_out_join_that_arrives_after_a_new_join_is_undone()
+    {
+        var (session, client) = await JoinThatTimesOutAsync();
+        await client.SendAsync("alice joined the server\n");
+        await _names.ExpectMsgAsync<ClaimName>();
+        _names.Reply(new NameClaimed("alice"));
+        await _stats.ExpectMsgAsync<RecordJoin>();
+        var current = new JoinRecorded("alice", JoinedAt.AddSeconds(11));
+        _stats.Reply(current);
+        Assert.Equal("alice joined the server\n", await ExpectPublishedAsync(toEveryone: true));
+
+        var stale = new JoinRecorded("alice", JoinedAt);
+        session.Tell(stale, _stats.Ref);
+        Assert.Equal(new RecordLeave("alice", JoinedAt, null), await _stats.ExpectMsgAsync<RecordLeave>());
+        await client.SendAsync("alice : still joined\n");
+        Assert.Equal("alice : still joined\n", await ExpectPublishedAsync(toEveryone: true));
     }
 
     [Fact]
