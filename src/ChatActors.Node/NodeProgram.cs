@@ -11,14 +11,20 @@ public static class NodeProgram
     [
         "servers", "algorithm", "approach", "capacity", "db",
         "balancer-port", "server-port", "remote-port", "bind-host", "advertised-host", "config",
+        "seed-nodes", "first-server", "balancer-edge", "watch-pids", "log-file", "log-to-console",
     ];
+
+    private static readonly TimeSpan ParentPollInterval = TimeSpan.FromMilliseconds(500);
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors)
     {
         ChatNode node;
+        IReadOnlyList<int> watchedProcesses;
         try
         {
             var config = ParseArguments(args).WithFallback(ChatConfig.LoadBase());
+            watchedProcesses = ProcessIds(config.GetString($"{ChatOptions.Section}.watch-pids", string.Empty));
+            (output, errors) = NodeOutput.Redirect(config, output, errors);
             node = await ChatNode.StartAsync(config, TimeProvider.System);
         }
         catch (ChatStartupException ex)
@@ -37,11 +43,23 @@ public static class NodeProgram
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
 
+        using var watching = new CancellationTokenSource();
+        _ = StopWhenAnyExitsAsync(watchedProcesses, stopRequested, output, watching.Token);
+
         var host = node.Options.AdvertisedHost;
-        await output.WriteLineAsync($"ChatActors balancer: {host}:{node.BalancerPort} (nc {host} {node.BalancerPort})");
-        for (var i = 0; i < node.ServerPorts.Count; i++)
+        if (node.BalancerPort != 0)
         {
-            await output.WriteLineAsync($"  Server-{i + 1}: {host}:{node.ServerPorts[i]}");
+            await output.WriteLineAsync($"ChatActors balancer: {host}:{node.BalancerPort} (nc {host} {node.BalancerPort})");
+        }
+
+        if (node.Options.SharedBalancerPort)
+        {
+            await output.WriteLineAsync($"ChatActors node {node.Address} (Akka.Remote)");
+        }
+
+        foreach (var (server, port) in node.ServerNames.Zip(node.ServerPorts))
+        {
+            await output.WriteLineAsync($"  {server}: {host}:{port}");
         }
 
         await output.WriteLineAsync("Press Ctrl+C to stop.");
@@ -64,6 +82,46 @@ public static class NodeProgram
             context.Cancel = true;
             stopRequested.TrySetResult();
         }
+    }
+
+    /// <summary>
+    /// run.ps1 passes its own process and the dotnet processes that started it: if any of them
+    /// is gone (killed, even with SIGKILL), nobody can stop this node any more, so it stops itself.
+    /// </summary>
+    private static async Task StopWhenAnyExitsAsync(IReadOnlyList<int> processIds, TaskCompletionSource stopRequested, TextWriter output, CancellationToken cancel)
+    {
+        if (processIds.Count == 0)
+        {
+            return;
+        }
+
+        using var poll = new PeriodicTimer(ParentPollInterval);
+        while (await poll.WaitForNextTickAsync(cancel))
+        {
+            var gone = processIds.FirstOrDefault(pid => !ProcessWatch.IsRunning(pid));
+            if (gone != 0)
+            {
+                await output.WriteLineAsync($"ChatActors: process {gone} that started this node is gone; stopping");
+                stopRequested.TrySetResult();
+                return;
+            }
+        }
+    }
+
+    private static List<int> ProcessIds(string text)
+    {
+        var ids = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, out var pid) || pid <= 0)
+            {
+                throw new ChatStartupException($"watch-pids must be process ids separated by commas, not \"{text}\"");
+            }
+
+            ids.Add(pid);
+        }
+
+        return ids;
     }
 
     /// <summary>

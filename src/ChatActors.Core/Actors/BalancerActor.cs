@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Event;
 using ChatActors.Balancing;
 using ChatActors.Messages;
@@ -8,39 +9,108 @@ namespace ChatActors.Actors;
 /// <summary>
 /// Knows which servers are up, how loaded they are and which addresses it handed out
 /// recently; answers <see cref="AssignServer"/> with the algorithm of PROTOCOL.md section 1
-/// and counts every approach and every client it turns away.
+/// and counts every approach and every client it turns away. It is a cluster singleton:
+/// when it starts (or moves) it relearns every live server and its load before it answers,
+/// and it skips the servers of a node that the cluster sees as unreachable.
 /// </summary>
-public sealed class BalancerActor : ReceiveActor
+public sealed class BalancerActor : ReceiveActor, IWithTimers, IWithStash
 {
     private readonly BalancingAlgorithm _algorithm;
     private readonly TimeSpan _reservationTimeout;
     private readonly IActorRef _stats;
+    private readonly IActorRef _chatTopic;
+    private readonly TimeSpan _relearnWindow;
     private readonly TimeProvider _clock;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SortedDictionary<int, ServerEntry> _servers = new();
+    private readonly HashSet<Address> _unreachableNodes = [];
     private int? _lastPicked;
+    private int _nextFreeIndex;
 
-    public BalancerActor(BalancingAlgorithm algorithm, TimeSpan reservationTimeout, IActorRef stats, TimeProvider clock)
+    public BalancerActor(BalancingAlgorithm algorithm, TimeSpan reservationTimeout, IActorRef stats, IActorRef chatTopic, TimeSpan relearnWindow, TimeProvider clock)
     {
         _algorithm = algorithm;
         _reservationTimeout = reservationTimeout;
         _stats = stats;
+        _chatTopic = chatTopic;
+        _relearnWindow = relearnWindow;
         _clock = clock;
 
-        Receive<RegisterServer>(Register);
-        Receive<ServerLoad>(UpdateLoad);
-        Receive<AssignServer>(_ => Assign());
-        Receive<Terminated>(terminated => Unregister(terminated.ActorRef));
+        ReceiveServerNews();
+        Receive<RelearnWindowEnded>(_ =>
+        {
+            _log.Info("Balancer serving on {0} with {1} servers", SingletonLocation.Of(Context.System), _servers.Count);
+            Become(Serving);
+            Stash.UnstashAll();
+        });
+        ReceiveAny(_ => Stash.Stash());
     }
 
-    public static Props Props(BalancingAlgorithm algorithm, TimeSpan reservationTimeout, IActorRef stats, TimeProvider clock) =>
-        Akka.Actor.Props.Create(() => new BalancerActor(algorithm, reservationTimeout, stats, clock));
+    public ITimerScheduler Timers { get; set; } = null!;
 
-    private void Register(RegisterServer registration)
+    public IStash Stash { get; set; } = null!;
+
+    public static Props Props(BalancingAlgorithm algorithm, TimeSpan reservationTimeout, IActorRef stats, IActorRef chatTopic, TimeSpan relearnWindow, TimeProvider clock) =>
+        Akka.Actor.Props.Create(() => new BalancerActor(algorithm, reservationTimeout, stats, chatTopic, relearnWindow, clock));
+
+    protected override void PreStart()
     {
-        _servers[registration.Index] = new ServerEntry(registration, 0, []);
-        Context.Watch(registration.Server);
-        _log.Info("{0} is up at {1}:{2} (capacity {3})", registration.Name, registration.Host, registration.Port, registration.Capacity);
+        if (Context.System is ExtendedActorSystem { Provider: IClusterActorRefProvider })
+        {
+            Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.IReachabilityEvent));
+        }
+
+        ServerStatusRequest.Publish(_chatTopic, Self, Timers, _relearnWindow);
+    }
+
+    protected override void PostStop()
+    {
+        if (Context.System is ExtendedActorSystem { Provider: IClusterActorRefProvider })
+        {
+            Cluster.Get(Context.System).Unsubscribe(Self);
+        }
+    }
+
+    private void Serving()
+    {
+        ReceiveServerNews();
+        Receive<AssignServer>(_ => Assign());
+        Receive<AllocateServerIndices>(allocate =>
+        {
+            Sender.Tell(new ServerIndicesAllocated(_nextFreeIndex));
+            _nextFreeIndex += allocate.Count;
+        });
+    }
+
+    /// <summary>What the balancer learns in every state: servers coming and going, their load, reachability.</summary>
+    private void ReceiveServerNews()
+    {
+        Receive<RegisterServer>(registration => Register(registration, 0));
+        Receive<ServerStatus>(status => Register(status.Registration, status.Connected));
+        Receive<ServerLoad>(UpdateLoad);
+        Receive<Terminated>(terminated => Unregister(terminated.ActorRef));
+        Receive<ClusterEvent.UnreachableMember>(unreachable =>
+        {
+            _unreachableNodes.Add(unreachable.Member.Address);
+            foreach (var entry in _servers.Values.Where(IsUnreachable))
+            {
+                _log.Info("{0} is unreachable; not handing it out", entry.Registration.Name);
+            }
+        });
+        Receive<ClusterEvent.ReachableMember>(reachable => _unreachableNodes.Remove(reachable.Member.Address));
+    }
+
+    private void Register(RegisterServer registration, int connected)
+    {
+        var known = _servers.TryGetValue(registration.Index, out var entry) && entry.Registration.Server.Equals(registration.Server);
+        if (!known)
+        {
+            _servers[registration.Index] = new ServerEntry(registration, connected, []);
+            Context.Watch(registration.Server);
+            _log.Info("{0} is up at {1}:{2} (capacity {3})", registration.Name, registration.Host, registration.Port, registration.Capacity);
+        }
+
+        _nextFreeIndex = Math.Max(_nextFreeIndex, registration.Index + 1);
     }
 
     private void Unregister(IActorRef server)
@@ -73,7 +143,8 @@ public sealed class BalancerActor : ReceiveActor
         _stats.Tell(CountApproach.Instance);
         var now = _clock.GetUtcNow();
         DropExpiredReservations(now - _reservationTimeout);
-        var picked = ServerPicker.Pick(_algorithm, _servers.Values.Select(entry => entry.ToSlot()), _lastPicked);
+        var candidates = _servers.Values.Where(entry => !IsUnreachable(entry)).Select(entry => entry.ToSlot());
+        var picked = ServerPicker.Pick(_algorithm, candidates, _lastPicked);
         if (picked is null)
         {
             _stats.Tell(CountLostClient.Instance);
@@ -86,6 +157,9 @@ public sealed class BalancerActor : ReceiveActor
         _lastPicked = picked.Index;
         Sender.Tell(new ServerAssigned(picked.Host, picked.Port));
     }
+
+    private bool IsUnreachable(ServerEntry entry) =>
+        _unreachableNodes.Contains(SingletonLocation.NodeOf(entry.Registration.Server, Context.System));
 
     private void DropExpiredReservations(DateTimeOffset reservedSince)
     {

@@ -95,6 +95,7 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
         Receive<NameClaimed>(claimed =>
         {
             _name = claimed.Name;
+            Context.Parent.Tell(new SessionNamed(_name));
             _stats.Tell(new RecordJoin(_name));
             Become(RecordingJoin);
         });
@@ -144,6 +145,7 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
             if (_name.Length > 0)
             {
                 _names.Tell(new ReleaseName(_name));
+                Context.Parent.Tell(SessionUnnamed.Instance);
                 _name = string.Empty;
             }
 

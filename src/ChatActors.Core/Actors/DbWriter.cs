@@ -10,7 +10,8 @@ namespace ChatActors.Actors;
 /// journal: on start the writer reads its offset and catches up from the journal, then
 /// follows the events the stats actor sends. The <c>server</c> row follows the newest
 /// totals. Writes are batched (one transaction at most every flush interval), retried
-/// with backoff, and what still fails is logged as an error with its rows.
+/// with backoff, and what still fails is logged as an error with its rows. A cluster
+/// singleton beside the stats actor: when it moves, it writes what is pending first.
 /// </summary>
 public sealed class DbWriter : ReceiveActor, IWithTimers, IWithStash
 {
@@ -27,6 +28,7 @@ public sealed class DbWriter : ReceiveActor, IWithTimers, IWithStash
     private long _highestSequenceNr;
     private Batch? _writing;
     private int _failedAttempts;
+    private bool _stopWhenFlushed;
 
     public DbWriter(string dbPath, JournalReader readJournal, DbWriterSettings settings)
     {
@@ -82,6 +84,8 @@ public sealed class DbWriter : ReceiveActor, IWithTimers, IWithStash
             Timers.StartSingleTimer(CatchUpTimerKey, RetryCatchUp.Instance, _settings.MaxRetryDelay);
         });
         Receive<RetryCatchUp>(_ => CatchUp());
+        // Nothing is pending before the catch-up: whatever the journal holds, the next writer catches up on.
+        Receive<FlushAndStop>(_ => Context.Stop(Self));
         ReceiveAny(_ => Stash.Stash());
     }
 
@@ -100,6 +104,14 @@ public sealed class DbWriter : ReceiveActor, IWithTimers, IWithStash
         Receive<FlushStorage>(flush =>
         {
             _flushWaiters.Add(flush.ReplyTo);
+            if (_writing is null)
+            {
+                StartWrite();
+            }
+        });
+        Receive<FlushAndStop>(_ =>
+        {
+            _stopWhenFlushed = true;
             if (_writing is null)
             {
                 StartWrite();
@@ -179,7 +191,7 @@ public sealed class DbWriter : ReceiveActor, IWithTimers, IWithStash
 
     private void AfterWrite()
     {
-        if (_flushWaiters.Count > 0 && HasPending)
+        if ((_flushWaiters.Count > 0 || _stopWhenFlushed) && HasPending)
         {
             StartWrite();
             return;
@@ -189,6 +201,11 @@ public sealed class DbWriter : ReceiveActor, IWithTimers, IWithStash
         {
             _flushWaiters.ForEach(waiter => waiter.Tell(StorageFlushed.Instance));
             _flushWaiters.Clear();
+            if (_stopWhenFlushed)
+            {
+                Context.Stop(Self);
+                return;
+            }
         }
 
         ScheduleWrite();

@@ -1,20 +1,50 @@
 using Akka.Actor;
+using Akka.Event;
 using ChatActors.Messages;
 
 namespace ChatActors.Actors;
 
-/// <summary>Owns the names of the clients online, so that no two sessions share one.</summary>
-public sealed class NameRegistry : ReceiveActor
+/// <summary>
+/// Owns the names of the clients online in the whole cluster (a cluster singleton), so that
+/// no two sessions share one. When it starts, on a new node after a move or after a restart,
+/// it relearns every name the servers' sessions hold before it answers a claim.
+/// </summary>
+public sealed class NameRegistry : ReceiveActor, IWithTimers, IWithStash
 {
     private readonly Dictionary<string, IActorRef> _owners = new(StringComparer.Ordinal);
+    private readonly IActorRef _chatTopic;
+    private readonly TimeSpan _relearnWindow;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public NameRegistry()
+    public NameRegistry(IActorRef chatTopic, TimeSpan relearnWindow)
+    {
+        _chatTopic = chatTopic;
+        _relearnWindow = relearnWindow;
+        Receive<ServerStatus>(Relearn);
+        Receive<RelearnWindowEnded>(_ =>
+        {
+            _log.Info("Name registry serving on {0} with {1} names online", SingletonLocation.Of(Context.System), _owners.Count);
+            Become(Serving);
+            Stash.UnstashAll();
+        });
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public IStash Stash { get; set; } = null!;
+
+    public static Props Props(IActorRef chatTopic, TimeSpan relearnWindow) =>
+        Akka.Actor.Props.Create(() => new NameRegistry(chatTopic, relearnWindow));
+
+    protected override void PreStart() => ServerStatusRequest.Publish(_chatTopic, Self, Timers, _relearnWindow);
+
+    private void Serving()
     {
         Receive<ClaimName>(claim =>
         {
-            if (_owners.TryAdd(claim.Name, Sender))
+            if (Own(claim.Name, Sender))
             {
-                Context.Watch(Sender);
                 Sender.Tell(new NameClaimed(claim.Name));
             }
             else
@@ -27,9 +57,13 @@ public sealed class NameRegistry : ReceiveActor
             if (_owners.TryGetValue(release.Name, out var owner) && owner.Equals(Sender))
             {
                 _owners.Remove(release.Name);
-                Context.Unwatch(owner);
+                if (!_owners.ContainsValue(owner))
+                {
+                    Context.Unwatch(owner);
+                }
             }
         });
+        Receive<ServerStatus>(Relearn);
         Receive<Terminated>(terminated =>
         {
             foreach (var name in _owners.Where(pair => pair.Value.Equals(terminated.ActorRef)).Select(pair => pair.Key).ToList())
@@ -39,5 +73,23 @@ public sealed class NameRegistry : ReceiveActor
         });
     }
 
-    public static Props Props() => Akka.Actor.Props.Create(() => new NameRegistry());
+    /// <summary>A server's sessions own these names already; a session the registry already knows keeps its own.</summary>
+    private void Relearn(ServerStatus status)
+    {
+        foreach (var held in status.Names)
+        {
+            Own(held.Name, held.Session);
+        }
+    }
+
+    private bool Own(string name, IActorRef session)
+    {
+        if (!_owners.TryAdd(name, session))
+        {
+            return _owners[name].Equals(session);
+        }
+
+        Context.Watch(session);
+        return true;
+    }
 }

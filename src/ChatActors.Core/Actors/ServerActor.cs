@@ -12,7 +12,8 @@ namespace ChatActors.Actors;
 /// <summary>
 /// One chat server: owns its listener, its <see cref="ClientSession"/> children and the
 /// fan-out of every broadcast to its joined clients. It subscribes to the chat topic
-/// before it accepts anyone, so no joined client can miss a line.
+/// before it accepts anyone, so no joined client can miss a line, and tells the
+/// singletons (balancer, name registry, stats) what it holds whenever one of them asks.
 /// </summary>
 public sealed class ServerActor : ReceiveActor, IWithStash
 {
@@ -24,6 +25,7 @@ public sealed class ServerActor : ReceiveActor, IWithStash
     private readonly CancellationTokenSource _accepting = new();
     private readonly Dictionary<IActorRef, ConnectionWriter> _connections = new();
     private readonly Dictionary<IActorRef, Member> _members = new();
+    private readonly Dictionary<IActorRef, string> _names = new();
     private long _sessionsStarted;
 
     public ServerActor(ServerSettings settings, Socket listener, IActorRef balancer, ChatServices services)
@@ -61,23 +63,34 @@ public sealed class ServerActor : ReceiveActor, IWithStash
 
     private void StartServing()
     {
-        _balancer.Tell(new RegisterServer(_settings.Index, _settings.Name, _settings.AdvertisedHost, Port, _settings.Capacity, Self));
+        _balancer.Tell(Registration);
         _ = AcceptLoop.RunAsync(_listener, Self, _accepting.Token);
         _log.Info("{0} listening on port {1}", _settings.Name, Port);
         Become(Serving);
         Stash.UnstashAll();
     }
 
+    private RegisterServer Registration => new(_settings.Index, _settings.Name, _settings.AdvertisedHost, Port, _settings.Capacity, Self);
+
     private void Serving()
     {
         Receive<ChatLines>(FanOut);
+        Receive<TopicProbe>(_ => { });
         Receive<AwaitServing>(_ => Sender.Tell(new ServerServing(_settings.Name, Port)));
         Receive<ConnectionAccepted>(accepted => Admit(accepted.Socket));
+        Receive<SessionNamed>(named => _names[Sender] = named.Name);
+        Receive<SessionUnnamed>(_ => _names.Remove(Sender));
         Receive<SessionJoined>(joined =>
         {
             _members[Sender] = new Member(joined.Name, _connections[Sender]);
             _log.Info("{0} joined {1}", joined.Name, _settings.Name);
+            ReportOnline();
         });
+        Receive<ReportServerStatus>(report => report.ReplyTo.Tell(new ServerStatus(
+            Registration,
+            _connections.Count,
+            _names.Select(pair => new HeldName(pair.Value, pair.Key)).ToList(),
+            _members.Count)));
         Receive<Terminated>(terminated => Remove(terminated.ActorRef));
         Receive<AcceptFailed>(failed => throw new InvalidOperationException($"{_settings.Name} cannot accept connections", failed.Cause));
     }
@@ -115,9 +128,11 @@ public sealed class ServerActor : ReceiveActor, IWithStash
 
     private void Remove(IActorRef session)
     {
+        _names.Remove(session);
         if (_members.Remove(session, out var member))
         {
             _log.Info("{0} left {1}", member.Name, _settings.Name);
+            ReportOnline();
         }
 
         // Count the client out before its connection closes, so that a client that sees the
@@ -130,6 +145,8 @@ public sealed class ServerActor : ReceiveActor, IWithStash
     }
 
     private void ReportLoad() => _balancer.Tell(new ServerLoad(_settings.Index, _connections.Count));
+
+    private void ReportOnline() => _services.Stats.Tell(new ServerOnline(Self, _members.Count));
 
     private sealed record Member(string Name, ConnectionWriter Writer);
 }

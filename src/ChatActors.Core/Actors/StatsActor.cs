@@ -1,5 +1,6 @@
 using System.Globalization;
 using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Akka.Persistence;
 using ChatActors.Messages;
@@ -12,7 +13,9 @@ namespace ChatActors.Actors;
 /// Owns the counters of PROTOCOL.md section 3 for the whole chat. Every event is
 /// journaled before it counts (a join is acknowledged only then), snapshots keep
 /// recovery short, and each persisted event goes on to the <see cref="DbWriter"/>.
-/// Logs the stats line when the counters change, at most once a second.
+/// Logs the stats line when the counters change, at most once a second. It is a cluster
+/// singleton: wherever it starts it recovers every count from the journal, and <c>online</c>
+/// is the sum of the joined clients that the live servers report (relearned from them on start).
 /// </summary>
 public sealed class StatsActor : ReceivePersistentActor, IWithTimers
 {
@@ -24,16 +27,19 @@ public sealed class StatsActor : ReceivePersistentActor, IWithTimers
     private readonly IActorRef _dbWriter;
     private readonly StatsState? _legacyCounters;
     private readonly int _snapshotInterval;
+    private readonly IActorRef _chatTopic;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<IActorRef, int> _joinedByServer = new();
     private StatsState _state = StatsState.Empty;
     private StatsSnapshot? _lastLogged;
-    private int _online;
 
     /// <param name="legacyCounters">The newest <c>server</c> row of an existing storage.db, used only when the journal is empty.</param>
-    public StatsActor(TimeProvider clock, IActorRef dbWriter, StatsState? legacyCounters, int snapshotInterval)
+    /// <param name="chatTopic">The DistributedPubSub mediator through which the servers are asked what they hold.</param>
+    public StatsActor(TimeProvider clock, IActorRef dbWriter, IActorRef chatTopic, StatsState? legacyCounters, int snapshotInterval)
     {
         _clock = clock;
         _dbWriter = dbWriter;
+        _chatTopic = chatTopic;
         _legacyCounters = legacyCounters;
         _snapshotInterval = snapshotInterval;
 
@@ -46,13 +52,12 @@ public sealed class StatsActor : ReceivePersistentActor, IWithTimers
         Command<RecordJoin>(join =>
         {
             var replyTo = Sender;
-            Record(new ClientJoined(join.User, Now), joined =>
-            {
-                _online++;
-                replyTo.Tell(new JoinRecorded(join.User, joined.At));
-            });
+            Record(new ClientJoined(join.User, Now), joined => replyTo.Tell(new JoinRecorded(join.User, joined.At)));
         });
-        Command<RecordLeave>(leave => Record(new ClientLeft(leave.User, leave.JoinedAt, Now, leave.Rating), _ => _online--));
+        Command<RecordLeave>(leave => Record(new ClientLeft(leave.User, leave.JoinedAt, Now, leave.Rating)));
+        Command<ServerOnline>(online => CountOnline(online.Server, online.Joined));
+        Command<ServerStatus>(status => CountOnline(status.Registration.Server, status.Joined));
+        Command<Terminated>(terminated => _joinedByServer.Remove(terminated.ActorRef));
         Command<GetStats>(_ => Sender.Tell(Snapshot()));
         Command<FlushStats>(_ =>
         {
@@ -74,8 +79,8 @@ public sealed class StatsActor : ReceivePersistentActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(TimeProvider clock, IActorRef dbWriter, StatsState? legacyCounters = null, int snapshotInterval = 1000) =>
-        Akka.Actor.Props.Create(() => new StatsActor(clock, dbWriter, legacyCounters, snapshotInterval));
+    public static Props Props(TimeProvider clock, IActorRef dbWriter, IActorRef chatTopic, StatsState? legacyCounters = null, int snapshotInterval = 1000) =>
+        Akka.Actor.Props.Create(() => new StatsActor(clock, dbWriter, chatTopic, legacyCounters, snapshotInterval));
 
     private DateTime Now => _clock.GetLocalNow().DateTime;
 
@@ -87,6 +92,8 @@ public sealed class StatsActor : ReceivePersistentActor, IWithTimers
 
     private void OnRecoveryCompleted()
     {
+        _log.Info("Stats recovered on {0} after event {1}", SingletonLocation.Of(Context.System), LastSequenceNr);
+        _chatTopic.Tell(new Publish(ChatTopic.Name, new ReportServerStatus(Self)));
         Timers.StartPeriodicTimer(TickTimerKey, Tick.Instance, TickInterval);
         if (LastSequenceNr == 0 && _legacyCounters is not null)
         {
@@ -119,6 +126,16 @@ public sealed class StatsActor : ReceivePersistentActor, IWithTimers
         {
             SaveSnapshot(_state);
         }
+    }
+
+    private void CountOnline(IActorRef server, int joined)
+    {
+        if (_joinedByServer.TryAdd(server, joined))
+        {
+            Context.Watch(server);
+        }
+
+        _joinedByServer[server] = joined;
     }
 
     private void SendTotals() => _dbWriter.Tell(new ServerTotalsChanged(ServerRow.From(_state.AsOf(Today))));
@@ -168,7 +185,7 @@ public sealed class StatsActor : ReceivePersistentActor, IWithTimers
             state.TotalApproaches,
             state.LostCount,
             state.AverageRating,
-            _online);
+            _joinedByServer.Values.Sum());
     }
 
     private sealed record Tick

@@ -4,7 +4,9 @@ using Akka;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;
+using Akka.Event;
 using Akka.Pattern;
 using Akka.Persistence.Query;
 using Akka.Persistence.Sql;
@@ -19,31 +21,52 @@ using ChatActors.Storage;
 namespace ChatActors.Hosting;
 
 /// <summary>
-/// One running ChatActors node in the <c>fork</c> approach: a single-node Akka cluster
-/// with the balancer, every server, the name registry and the stats actor.
+/// One running ChatActors node: a member of the chat cluster with its servers (all of
+/// them in the <c>fork</c> approach, one in the <c>process</c> approach), the balancer's
+/// TCP edge, and the managers and proxies of the cluster singletons (balancer, name
+/// registry, stats and its storage.db writer).
 /// </summary>
 public sealed class ChatNode : IAsyncDisposable
 {
+    public const string StorageRole = "storage";
     private static readonly TimeSpan ClusterJoinTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(10);
+    private const int SolSocket = 1;
+    private const int SoReusePort = 15;
 
-    private ChatNode(ActorSystem system, ChatOptions options, int balancerPort, IReadOnlyList<int> serverPorts, IActorRef stats)
+    private ChatNode(ActorSystem system, ChatOptions options, int balancerPort, IReadOnlyList<int> serverPorts, IActorRef stats, IActorRef balancer, IActorRef names)
     {
         System = system;
         Options = options;
         BalancerPort = balancerPort;
         ServerPorts = serverPorts;
         Stats = stats;
+        Balancer = balancer;
+        Names = names;
     }
 
     public ActorSystem System { get; }
 
     public ChatOptions Options { get; }
 
+    /// <summary>The balancer edge's port, or 0 when this node runs no edge.</summary>
     public int BalancerPort { get; }
 
     public IReadOnlyList<int> ServerPorts { get; }
 
+    /// <summary>This node's servers' names, in the order of <see cref="ServerPorts"/>.</summary>
+    public IReadOnlyList<string> ServerNames { get; private init; } = [];
+
+    /// <summary>The proxy of the stats singleton.</summary>
     public IActorRef Stats { get; }
+
+    /// <summary>The proxy of the balancer singleton.</summary>
+    public IActorRef Balancer { get; }
+
+    /// <summary>The proxy of the name registry singleton.</summary>
+    public IActorRef Names { get; }
+
+    public Address Address => Cluster.Get(System).SelfAddress;
 
     public Task Terminated => System.WhenTerminated;
 
@@ -51,53 +74,58 @@ public sealed class ChatNode : IAsyncDisposable
     public static async Task<ChatNode> StartAsync(Config config, TimeProvider clock)
     {
         var options = ChatOptions.FromConfig(config);
+        var storage = config.GetStringList("akka.cluster.roles").Contains(StorageRole);
         var listeners = new List<Socket>();
         ActorSystem? system = null;
         try
         {
-            listeners.Add(Listen(options.BindHost, options.BalancerPort));
+            var edgeListener = options.BalancerEdge ? Listen(options.BindHost, options.BalancerPort, options.SharedBalancerPort) : null;
             for (var i = 0; i < options.Servers; i++)
             {
-                listeners.Add(Listen(options.BindHost, options.ServerPort == 0 ? 0 : options.ServerPort + i));
+                listeners.Add(Listen(options.BindHost, options.ServerPort == 0 ? 0 : options.ServerPort + i, shared: false));
             }
 
-            var legacyCounters = StorageDatabase.Prepare(options.DbPath);
+            if (edgeListener is not null)
+            {
+                listeners.Add(edgeListener);
+            }
+
+            CheckRemotePortIsFree(options);
+            var legacyCounters = storage ? StorageDatabase.Prepare(options.DbPath) : null;
 
             system = await StartClusterAsync(config, options);
-            var dbWriter = system.ActorOf(
-                DbWriter.Props(options.DbPath, JournalReaderFor(system), DbWriterSettings.Default with { FlushInterval = options.DbFlushInterval }),
-                "db-writer");
-            var stats = system.ActorOf(
+            system.ActorOf(ClusterEventLogger.Props(), "cluster-events");
+            var mediator = DistributedPubSub.Get(system).Mediator;
+            var dbWriter = Singleton(system, "db-writer", StorageRole, FlushAndStop.Instance, () =>
+                DbWriter.Props(options.DbPath, JournalReaderFor(system), DbWriterSettings.Default with { FlushInterval = options.DbFlushInterval }));
+            var stats = Singleton(system, "stats", StorageRole, PoisonPill.Instance, () =>
                 BackoffSupervisor.Props(Backoff.OnStop(
-                    StatsActor.Props(clock, dbWriter, legacyCounters, options.StatsSnapshotInterval),
+                    StatsActor.Props(clock, dbWriter, mediator, legacyCounters, options.StatsSnapshotInterval),
                     "stats",
                     TimeSpan.FromMilliseconds(200),
                     TimeSpan.FromSeconds(10),
                     0.2,
-                    -1)),
-                "stats-supervisor");
-            var names = system.ActorOf(NameRegistry.Props(), "names");
-            var balancer = system.ActorOf(BalancerActor.Props(options.Algorithm, options.ReservationTimeout, stats, clock), "balancer");
-            var services = new ChatServices(names, stats, DistributedPubSub.Get(system).Mediator);
-            var servers = new List<IActorRef>();
-            for (var i = 0; i < options.Servers; i++)
+                    -1)));
+            var names = Singleton(system, "names", null, PoisonPill.Instance, () => NameRegistry.Props(mediator, options.RelearnWindow));
+            var balancer = Singleton(system, "balancer", null, PoisonPill.Instance, () =>
+                BalancerActor.Props(options.Algorithm, options.ReservationTimeout, stats, mediator, options.RelearnWindow, clock));
+
+            var (servers, serverNames) = await StartServersAsync(system, options, listeners.Take(options.Servers).ToList(), balancer, new ChatServices(names, stats, mediator));
+            IActorRef? edge = edgeListener is null
+                ? null
+                : system.ActorOf(BalancerEdge.Props(edgeListener, balancer, options.BalancerReplyTimeout), "balancer-edge");
+            AddShutdownTasks(system, edge is null ? servers : [edge, .. servers], storage ? stats : null);
+            return new ChatNode(
+                system,
+                options,
+                edgeListener is null ? 0 : PortOf(edgeListener),
+                listeners.Take(options.Servers).Select(PortOf).ToList(),
+                stats,
+                balancer,
+                names)
             {
-                var settings = new ServerSettings(
-                    i,
-                    options.AdvertisedHost,
-                    options.Capacity,
-                    new SessionSettings(ServerSettings.NameOf(i), options.MaxLineBytes, options.CloseDrainTimeout, options.JoinTimeout),
-                    options.Outbound);
-                servers.Add(system.ActorOf(ServerActor.Props(settings, listeners[i + 1], balancer, services), settings.Name));
-            }
-
-            // Servers register with the balancer before they answer, so the balancer
-            // knows them all before its listener takes the first client.
-            await Task.WhenAll(servers.Select(server => server.Ask<ServerServing>(AwaitServing.Instance, ClusterJoinTimeout)));
-
-            var edge = system.ActorOf(BalancerEdge.Props(listeners[0], balancer, options.BalancerReplyTimeout), "balancer-edge");
-            AddShutdownTasks(system, [edge, .. servers], stats);
-            return new ChatNode(system, options, PortOf(listeners[0]), listeners.Skip(1).Select(PortOf).ToList(), stats);
+                ServerNames = serverNames,
+            };
         }
         catch
         {
@@ -117,10 +145,69 @@ public sealed class ChatNode : IAsyncDisposable
     public async ValueTask DisposeAsync() => await StopAsync();
 
     /// <summary>
-    /// On shutdown: first close the listeners and end the sessions (their leaves are
-    /// counted), then wait until every counted event is in storage.db.
+    /// Starts this node's servers once the whole cluster delivers broadcasts to this node,
+    /// and returns when each is subscribed, registered with the balancer and accepting.
     /// </summary>
-    private static void AddShutdownTasks(ActorSystem system, IReadOnlyList<IActorRef> listeners, IActorRef stats)
+    private static async Task<(List<IActorRef> Servers, List<string> Names)> StartServersAsync(
+        ActorSystem system, ChatOptions options, IReadOnlyList<Socket> listeners, IActorRef balancer, ChatServices services)
+    {
+        if (listeners.Count == 0)
+        {
+            return ([], []);
+        }
+
+        var firstIndex = options.FirstServer
+            ?? (await balancer.Ask<ServerIndicesAllocated>(new AllocateServerIndices(listeners.Count), ClusterJoinTimeout)).First;
+        var readiness = system.ActorOf(TopicReadiness.Props(services.ChatTopic), "topic-readiness");
+        await readiness.Ask<TopicReady>(AwaitTopicReady.Instance, ClusterJoinTimeout);
+
+        var servers = new List<IActorRef>();
+        var names = new List<string>();
+        for (var i = 0; i < listeners.Count; i++)
+        {
+            var index = firstIndex + i;
+            var settings = new ServerSettings(
+                index,
+                options.AdvertisedHost,
+                options.Capacity,
+                new SessionSettings(ServerSettings.NameOf(index), options.MaxLineBytes, options.CloseDrainTimeout, options.JoinTimeout),
+                options.Outbound);
+            servers.Add(system.ActorOf(ServerActor.Props(settings, listeners[i], balancer, services), settings.Name));
+            names.Add(settings.Name);
+        }
+
+        // Servers register with the balancer before they answer, so the balancer
+        // knows them all before its listener takes the first client.
+        await Task.WhenAll(servers.Select(server => server.Ask<ServerServing>(AwaitServing.Instance, ClusterJoinTimeout)));
+
+        // The servers hold the node's chat topic now; the probe need not receive every broadcast.
+        system.Stop(readiness);
+        return (servers, names);
+    }
+
+    /// <summary>
+    /// Starts the singleton's manager where the role allows and returns a proxy that finds
+    /// the one instance wherever it runs (the manager and proxy names must match exactly).
+    /// </summary>
+    private static IActorRef Singleton(ActorSystem system, string name, string? role, object terminationMessage, Func<Props> props)
+    {
+        if (role is null || Cluster.Get(system).SelfRoles.Contains(role))
+        {
+            system.ActorOf(
+                ClusterSingletonManager.Props(props(), terminationMessage, ClusterSingletonManagerSettings.Create(system).WithRole(role)),
+                name);
+        }
+
+        return system.ActorOf(
+            ClusterSingletonProxy.Props($"/user/{name}", ClusterSingletonProxySettings.Create(system).WithRole(role)),
+            $"{name}-proxy");
+    }
+
+    /// <summary>
+    /// On shutdown: first close the listeners and end the sessions (their leaves are
+    /// counted), then, on a storage node, wait until every counted event is in storage.db.
+    /// </summary>
+    private static void AddShutdownTasks(ActorSystem system, IReadOnlyList<IActorRef> listeners, IActorRef? stats)
     {
         var shutdown = CoordinatedShutdown.Get(system);
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "close-listeners", async () =>
@@ -128,9 +215,23 @@ public sealed class ChatNode : IAsyncDisposable
             await Task.WhenAll(listeners.Select(listener => listener.GracefulStop(TimeSpan.FromSeconds(4))));
             return Done.Instance;
         });
+        if (stats is null)
+        {
+            return;
+        }
+
         shutdown.AddTask(CoordinatedShutdown.PhaseBeforeClusterShutdown, "flush-storage", async () =>
         {
-            await stats.Ask<StorageFlushed>(FlushStats.Instance, TimeSpan.FromSeconds(25));
+            try
+            {
+                await stats.Ask<StorageFlushed>(FlushStats.Instance, FlushTimeout);
+            }
+            catch (AskTimeoutException)
+            {
+                // The writer flushes again when its singleton stops, and a writer that starts catches up from the journal.
+                system.Log.Warning("storage.db was not flushed within {0}; the next start catches up from the journal", FlushTimeout);
+            }
+
             return Done.Instance;
         });
     }
@@ -148,8 +249,14 @@ public sealed class ChatNode : IAsyncDisposable
     private static async Task<ActorSystem> StartClusterAsync(Config config, ChatOptions options)
     {
         var journal = ChatConfig.Quote(StorageDatabase.ConnectionString(options.JournalDbPath));
+        var seeds = string.Join(", ", options.SeedNodes.Select(ChatConfig.Quote));
         var nodeSettings = ConfigurationFactory.ParseString($$"""
-            akka.remote.dot-netty.tcp { hostname = {{ChatConfig.Quote(options.BindHost)}}, port = {{options.RemotePort}} }
+            akka.remote.dot-netty.tcp {
+              hostname = {{ChatConfig.Quote(options.BindHost)}}
+              public-hostname = {{ChatConfig.Quote(options.AdvertisedHost)}}
+              port = {{options.RemotePort}}
+            }
+            akka.cluster.seed-nodes = [{{seeds}}]
             akka.persistence.journal.sql.connection-string = {{journal}}
             akka.persistence.snapshot-store.sql.connection-string = {{journal}}
             akka.persistence.query.journal.sql.connection-string = {{journal}}
@@ -158,35 +265,66 @@ public sealed class ChatNode : IAsyncDisposable
         try
         {
             system = ActorSystem.Create(
-                "ChatActors",
-                nodeSettings.WithFallback(config).WithFallback(DistributedPubSub.DefaultConfig()).WithFallback(SqlPersistence.DefaultConfiguration));
+                ChatOptions.SystemName,
+                nodeSettings
+                    .WithFallback(config)
+                    .WithFallback(DistributedPubSub.DefaultConfig())
+                    .WithFallback(ClusterSingleton.DefaultConfig())
+                    .WithFallback(SqlPersistence.DefaultConfiguration));
         }
         catch (Exception ex)
         {
             throw new ChatStartupException($"cannot start Akka.Remote on {options.BindHost}:{options.RemotePort}: {ex.GetBaseException().Message}", ex);
         }
 
+        // With no seed nodes the node forms a cluster of its own; with seeds, Akka joins them
+        // by itself (the first seed forms the cluster when no other seed answers).
         var cluster = Cluster.Get(system);
         using var joining = new CancellationTokenSource(ClusterJoinTimeout);
         try
         {
-            await cluster.JoinAsync(cluster.SelfAddress, joining.Token);
+            if (options.SeedNodes.Count == 0)
+            {
+                await cluster.JoinAsync(cluster.SelfAddress, joining.Token);
+            }
+            else
+            {
+                var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                cluster.RegisterOnMemberUp(up.SetResult);
+                await up.Task.WaitAsync(joining.Token);
+            }
         }
         catch (Exception ex)
         {
             await system.Terminate();
-            throw new ChatStartupException($"the node could not form its cluster: {ex.GetBaseException().Message}", ex);
+            var seedsText = options.SeedNodes.Count == 0 ? "its own cluster" : $"the cluster at {string.Join(", ", options.SeedNodes)}";
+            throw new ChatStartupException($"the node could not join {seedsText}: {ex.GetBaseException().Message}", ex);
         }
 
         return system;
     }
 
-    private static Socket Listen(string host, int port)
+    /// <summary>Akka.Remote's transport would share a port another process listens on; refuse that here.</summary>
+    private static void CheckRemotePortIsFree(ChatOptions options)
+    {
+        if (options.RemotePort != 0)
+        {
+            Listen(options.BindHost, options.RemotePort, shared: false, purpose: "remote-port").Dispose();
+        }
+    }
+
+    /// <param name="shared">Lets the balancer edges of several nodes on this machine listen on one port (SO_REUSEPORT, Linux).</param>
+    private static Socket Listen(string host, int port, bool shared, string? purpose = null)
     {
         var address = Resolve(host);
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
+            if (shared && OperatingSystem.IsLinux())
+            {
+                socket.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));
+            }
+
             socket.Bind(new IPEndPoint(address, port));
             socket.Listen(512);
             return socket;
@@ -195,7 +333,7 @@ public sealed class ChatNode : IAsyncDisposable
         {
             socket.Dispose();
             throw new ChatStartupException(ex.SocketErrorCode == SocketError.AddressAlreadyInUse
-                ? $"port {port} on {host} is already in use"
+                ? $"port {port} on {host} is already in use{(purpose is null ? string.Empty : $" ({purpose})")}"
                 : $"cannot listen on {host}:{port}: {ex.Message}", ex);
         }
     }

@@ -5,8 +5,16 @@ using ChatActors.Net;
 namespace ChatActors.Hosting;
 
 /// <summary>The <c>chat-actors</c> section of the HOCON, checked.</summary>
+/// <param name="FirstServer">The index of this node's first server; null: ask the balancer (a node joining a running cluster).</param>
+/// <param name="SeedNodes">Akka addresses to join; empty: the node forms a cluster of its own.</param>
+/// <param name="SharedBalancerPort">Every node of the process approach listens on the balancer port (SO_REUSEPORT), so it survives any one node.</param>
 public sealed record ChatOptions(
     int Servers,
+    int? FirstServer,
+    IReadOnlyList<string> SeedNodes,
+    bool BalancerEdge,
+    bool SharedBalancerPort,
+    TimeSpan RelearnWindow,
     BalancingAlgorithm Algorithm,
     int Capacity,
     string DbPath,
@@ -27,15 +35,16 @@ public sealed record ChatOptions(
 {
     public const string Section = "chat-actors";
 
+    /// <summary>The actor system's name: every node of one chat cluster shares it.</summary>
+    public const string SystemName = "ChatActors";
+
     public static ChatOptions FromConfig(Config config)
     {
         var chat = config.GetConfig(Section) ?? throw new ChatStartupException($"the configuration has no {Section} section");
         var approach = chat.GetString("approach", "fork");
-        if (approach != "fork")
+        if (approach is not ("fork" or "process"))
         {
-            throw new ChatStartupException(approach == "process"
-                ? "approach \"process\" is not available yet; use \"fork\""
-                : $"unknown approach \"{approach}\"; use \"fork\"");
+            throw new ChatStartupException($"unknown approach \"{approach}\"; use \"fork\" or \"process\"");
         }
 
         var algorithmName = chat.GetString("algorithm");
@@ -47,7 +56,11 @@ public sealed record ChatOptions(
 
         var bindHost = chat.GetString("bind-host", "127.0.0.1");
         var advertisedHost = chat.GetString("advertised-host", string.Empty);
-        var servers = GetInt(chat, "servers", 1, 1000);
+        // A node of the process approach may hold no server (node 0 holds the balancer edge only).
+        var servers = GetInt(chat, "servers", approach == "process" ? 0 : 1, 1000);
+        var firstServerText = chat.GetString("first-server", "0");
+        int? firstServer = firstServerText == "auto" ? null : GetInt(chat, "first-server", 0, 100_000);
+        var seedNodes = SeedAddresses(chat.GetString("seed-nodes", string.Empty));
         var serverPort = GetInt(chat, "server-port", 0, 65535);
         if (serverPort != 0 && serverPort + servers - 1 > 65535)
         {
@@ -58,6 +71,11 @@ public sealed record ChatOptions(
         var journalDb = chat.GetString("journal-db", string.Empty);
         return new ChatOptions(
             servers,
+            firstServer,
+            seedNodes,
+            chat.GetBoolean("balancer-edge", true),
+            approach == "process",
+            chat.GetTimeSpan("relearn-window", TimeSpan.FromSeconds(1)),
             algorithm,
             GetInt(chat, "capacity", 1, 1_000_000),
             dbPath,
@@ -75,6 +93,24 @@ public sealed record ChatOptions(
             string.IsNullOrWhiteSpace(journalDb) ? dbPath : Path.GetFullPath(journalDb),
             chat.GetTimeSpan("db-flush-interval", TimeSpan.FromMilliseconds(250)),
             GetInt(chat, "stats-snapshot-interval", 1, int.MaxValue));
+    }
+
+    /// <summary>"host:port, host:port" as Akka addresses of this actor system.</summary>
+    private static List<string> SeedAddresses(string text)
+    {
+        var seeds = new List<string>();
+        foreach (var seed in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var colon = seed.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(seed[(colon + 1)..], out var port) || port is < 1 or > 65535)
+            {
+                throw new ChatStartupException($"\"{seed}\" is not HOST:PORT (a running node's Akka.Remote address, e.g. 127.0.0.1:5000)");
+            }
+
+            seeds.Add($"akka.tcp://{SystemName}@{seed[..colon]}:{port}");
+        }
+
+        return seeds;
     }
 
     private static int GetInt(Config config, string key, int min, int max) => (int)GetLong(config, key, min, max);

@@ -3,20 +3,25 @@ using Akka.Actor;
 namespace ChatActors.Messages;
 
 /// <summary>A server announces itself to the balancer; the balancer watches <see cref="Server"/>.</summary>
-public sealed record RegisterServer(int Index, string Name, string Host, int Port, int Capacity, IActorRef Server);
+public sealed record RegisterServer(int Index, string Name, string Host, int Port, int Capacity, IActorRef Server) : IChatMessage;
 
 /// <summary>A server's count of connected clients, sent whenever it changes.</summary>
-public sealed record ServerLoad(int Index, int Connected);
+public sealed record ServerLoad(int Index, int Connected) : IChatMessage;
 
 /// <summary>The balancer edge asks where the client it has just accepted should go.</summary>
-public sealed record AssignServer
+public sealed record AssignServer : IChatMessage
 {
     public static readonly AssignServer Instance = new();
 }
 
-public sealed record ServerAssigned(string Host, int Port);
+public sealed record ServerAssigned(string Host, int Port) : IChatMessage;
 
-public sealed record NoServerAvailable
+public sealed record NoServerAvailable : IChatMessage
 {
     public static readonly NoServerAvailable Instance = new();
 }
+
+/// <summary>A node that joins a running cluster asks for the indices of its servers, so that every server name stays unique.</summary>
+public sealed record AllocateServerIndices(int Count) : IChatMessage;
+
+public sealed record ServerIndicesAllocated(int First) : IChatMessage;

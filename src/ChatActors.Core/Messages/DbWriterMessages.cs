@@ -5,15 +5,21 @@ using ChatActors.Storage;
 namespace ChatActors.Messages;
 
 /// <summary>An event the stats actor has persisted, with its journal sequence number.</summary>
-public sealed record StatsEventRecorded(long SequenceNr, IStatsEvent Event);
+public sealed record StatsEventRecorded(long SequenceNr, IStatsEvent Event) : IChatMessage;
 
 /// <summary>The counters changed; the newest totals replace any not yet written.</summary>
-public sealed record ServerTotalsChanged(ServerRow Row);
+public sealed record ServerTotalsChanged(ServerRow Row) : IChatMessage;
 
 /// <summary>Write everything pending now and tell <see cref="ReplyTo"/> <see cref="StorageFlushed"/> once it is on disk.</summary>
-public sealed record FlushStorage(IActorRef ReplyTo);
+public sealed record FlushStorage(IActorRef ReplyTo) : IChatMessage;
 
-public sealed record StorageFlushed
+public sealed record StorageFlushed : IChatMessage
 {
     public static readonly StorageFlushed Instance = new();
+}
+
+/// <summary>The singleton manager's last word to the writer when it moves or the node leaves: write what is pending, then stop.</summary>
+public sealed record FlushAndStop : IChatMessage
+{
+    public static readonly FlushAndStop Instance = new();
 }

@@ -22,11 +22,13 @@ public class NodeProgramSpecs
     [InlineData("--servers", "0", "ChatActors: servers must be a whole number from 1 to 1000, not \"0\"")]
     [InlineData("--servers", "three", "ChatActors: servers must be a whole number from 1 to 1000, not \"three\"")]
     [InlineData("--algorithm", "random", "ChatActors: unknown algorithm \"random\"; use \"round robin\" or \"least connection\"")]
-    [InlineData("--approach", "process", "ChatActors: approach \"process\" is not available yet; use \"fork\"")]
+    [InlineData("--approach", "threads", "ChatActors: unknown approach \"threads\"; use \"fork\" or \"process\"")]
+    [InlineData("--seed-nodes", "127.0.0.1", "ChatActors: \"127.0.0.1\" is not HOST:PORT (a running node's Akka.Remote address, e.g. 127.0.0.1:5000)")]
+    [InlineData("--watch-pids", "me", "ChatActors: watch-pids must be process ids separated by commas, not \"me\"")]
     [InlineData("--capacity", "-1", "ChatActors: capacity must be a whole number from 1 to 1000000, not \"-1\"")]
     [InlineData("--bind-host", "no.such.host.invalid", "ChatActors: bind-host \"no.such.host.invalid\" does not resolve to an address")]
     [InlineData("--balancer-port", "70000", "ChatActors: balancer-port must be a whole number from 0 to 65535, not \"70000\"")]
-    [InlineData("--colour", "red", "ChatActors: unknown option \"--colour\"; options: --servers, --algorithm, --approach, --capacity, --db, --balancer-port, --server-port, --remote-port, --bind-host, --advertised-host, --config")]
+    [InlineData("--colour", "red", "ChatActors: unknown option \"--colour\"; options: --servers, --algorithm, --approach, --capacity, --db, --balancer-port, --server-port, --remote-port, --bind-host, --advertised-host, --config, --seed-nodes, --first-server, --balancer-edge, --watch-pids, --log-file, --log-to-console")]
     public async Task Invalid_parameters_get_one_line_and_a_non_zero_exit(string option, string value, string expected)
     {
         var free = new[] { "--balancer-port", "0", "--server-port", "0" };

@@ -12,12 +12,17 @@ public class BalancerActorSpecs : Akka.TestKit.Xunit2.TestKit
     private static readonly TimeSpan ReservationTimeout = TimeSpan.FromSeconds(10);
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
     private readonly TestProbe _stats;
+    private readonly TestProbe _chatTopic;
 
-    public BalancerActorSpecs() => _stats = CreateTestProbe();
+    public BalancerActorSpecs()
+    {
+        _stats = CreateTestProbe();
+        _chatTopic = CreateTestProbe();
+    }
 
     private IActorRef StartBalancer(BalancingAlgorithm algorithm, params (int Index, int Capacity)[] servers)
     {
-        var balancer = Sys.ActorOf(BalancerActor.Props(algorithm, ReservationTimeout, _stats, _clock));
+        var balancer = Sys.ActorOf(BalancerActor.Props(algorithm, ReservationTimeout, _stats, _chatTopic, TimeSpan.Zero, _clock));
         foreach (var (index, capacity) in servers)
         {
             var server = CreateTestProbe();
@@ -118,7 +123,7 @@ public class BalancerActorSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void A_server_that_stops_is_no_longer_handed_out()
     {
-        var balancer = Sys.ActorOf(BalancerActor.Props(BalancingAlgorithm.RoundRobin, ReservationTimeout, _stats, _clock));
+        var balancer = Sys.ActorOf(BalancerActor.Props(BalancingAlgorithm.RoundRobin, ReservationTimeout, _stats, _chatTopic, TimeSpan.Zero, _clock));
         var first = CreateTestProbe();
         var second = CreateTestProbe();
         balancer.Tell(new RegisterServer(0, "Server-1", "127.0.0.1", 5010, 100, first));

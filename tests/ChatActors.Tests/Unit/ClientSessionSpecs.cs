@@ -45,6 +45,7 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(new ClaimName(name), await _names.ExpectMsgAsync<ClaimName>());
         _names.Reply(new NameClaimed(name));
         Assert.Equal(new RecordJoin(name), await _stats.ExpectMsgAsync<RecordJoin>());
+        Assert.Equal(new SessionNamed(name), await _server.ExpectMsgAsync<SessionNamed>());
         _stats.Reply(new JoinRecorded(name, JoinedAt));
         Assert.Equal(new SessionJoined(name), await _server.ExpectMsgAsync<SessionJoined>());
         Assert.Equal($"{name} joined the server\n", await ExpectPublishedAsync(toEveryone: true));

@@ -9,7 +9,7 @@ public class NameRegistrySpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void A_name_belongs_to_one_session_until_it_releases_it()
     {
-        var registry = Sys.ActorOf(NameRegistry.Props());
+        var registry = Sys.ActorOf(NameRegistry.Props(CreateTestProbe(), TimeSpan.Zero));
         var alice = CreateTestProbe();
         var other = CreateTestProbe();
 
@@ -32,7 +32,7 @@ public class NameRegistrySpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void A_session_that_stops_frees_its_name()
     {
-        var registry = Sys.ActorOf(NameRegistry.Props());
+        var registry = Sys.ActorOf(NameRegistry.Props(CreateTestProbe(), TimeSpan.Zero));
         var alice = CreateTestProbe();
         registry.Tell(new ClaimName("alice"), alice);
         alice.ExpectMsg(new NameClaimed("alice"));

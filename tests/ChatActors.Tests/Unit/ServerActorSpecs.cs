@@ -59,7 +59,7 @@ public class ServerActorSpecs : Akka.TestKit.Xunit2.TestKit
         await _names.ExpectMsgAsync<ClaimName>();
         var session = _names.LastSender;
         _names.Reply(new NameClaimed(name));
-        await _stats.ExpectMsgAsync<RecordJoin>();
+        await _stats.FishForMessageAsync<RecordJoin>(_ => true);
         _stats.Reply(new JoinRecorded(name, DateTime.Now));
         await _topic.FishForMessageAsync<Publish>(publish => publish.Message is ChatLines);
         return (client, session);
@@ -106,5 +106,38 @@ public class ServerActorSpecs : Akka.TestKit.Xunit2.TestKit
 
         await ann.DisposeAsync();
         await ben.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task It_reports_its_joined_clients_to_the_stats_and_its_names_to_a_singleton_that_asks()
+    {
+        var (server, port) = StartServer(capacity: 10);
+        await using var ann = await ConnectAsync(port);
+        await using var ben = await ConnectAsync(port);
+        var (_, annSession) = await JoinAsync(ann, "ann");
+        Assert.Equal(new ServerOnline(server, 1), await _stats.FishForMessageAsync<ServerOnline>(_ => true));
+
+        // ben owns his name once the registry granted it, before his join is counted.
+        await ben.SendAsync("ben joined the server\n");
+        await _names.ExpectMsgAsync<ClaimName>();
+        var benSession = _names.LastSender;
+        _names.Reply(new NameClaimed("ben"));
+        await _stats.FishForMessageAsync<RecordJoin>(_ => true);
+
+        var singleton = CreateTestProbe();
+        await AwaitAssertAsync(async () =>
+        {
+            server.Tell(new ReportServerStatus(singleton));
+            var status = await singleton.ExpectMsgAsync<ServerStatus>();
+            Assert.Equal(new RegisterServer(0, "Server-1", "127.0.0.1", port, 10, server), status.Registration);
+            Assert.Equal(2, status.Connected);
+            Assert.Equal(1, status.Joined);
+            Assert.Equal(
+                [new HeldName("ann", annSession), new HeldName("ben", benSession)],
+                status.Names.OrderBy(held => held.Name));
+        });
+
+        await ann.SendAsync("stop\n");
+        Assert.Equal(new ServerOnline(server, 0), await _stats.FishForMessageAsync<ServerOnline>(_ => true));
     }
 }

@@ -26,7 +26,7 @@ public class StatsActorSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     private IActorRef StartStats(StatsState? legacy = null, int snapshotInterval = 1000) =>
-        Sys.ActorOf(StatsActor.Props(_clock, _dbWriter, legacy, snapshotInterval));
+        Sys.ActorOf(StatsActor.Props(_clock, _dbWriter, CreateTestProbe(), legacy, snapshotInterval));
 
     private StatsSnapshot StatsOf(IActorRef stats)
     {
@@ -48,6 +48,31 @@ public class StatsActorSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void Online_is_the_sum_of_what_the_live_servers_report()
+    {
+        var chatTopic = CreateTestProbe();
+        var stats = Sys.ActorOf(StatsActor.Props(_clock, _dbWriter, chatTopic));
+        // A stats actor that starts (or moves) asks every server what it holds.
+        var report = chatTopic.ExpectMsg<Akka.Cluster.Tools.PublishSubscribe.Publish>();
+        Assert.IsType<ReportServerStatus>(report.Message);
+
+        var first = CreateTestProbe();
+        var second = CreateTestProbe();
+        stats.Tell(new ServerStatus(new RegisterServer(0, "Server-1", "127.0.0.1", 5010, 10, first), 4, [], 3));
+        stats.Tell(new ServerOnline(second, 2));
+        AwaitAssert(() => Assert.Equal(5, StatsOf(stats).Online));
+
+        stats.Tell(new ServerOnline(second, 1));
+        AwaitAssert(() => Assert.Equal(4, StatsOf(stats).Online));
+
+        // A server that is gone (its node was downed) has no clients online any more.
+        Watch(first);
+        first.Tell(PoisonPill.Instance);
+        ExpectTerminated(first);
+        AwaitAssert(() => Assert.Equal(1, StatsOf(stats).Online));
+    }
+
+    [Fact]
     public void It_counts_approaches_lost_clients_joins_and_the_true_mean_of_ratings()
     {
         var stats = StartStats();
@@ -64,7 +89,7 @@ public class StatsActorSpecs : Akka.TestKit.Xunit2.TestKit
         stats.Tell(new RecordLeave("dan", joinedAt, 3.5));
 
         AwaitAssert(() => Assert.Equal(
-            new StatsSnapshot("24 Nov 26", 3, 3, 2, 1, 12.5 / 3, -1),
+            new StatsSnapshot("24 Nov 26", 3, 3, 2, 1, 12.5 / 3, 0),
             StatsOf(stats)));
     }
 
@@ -104,7 +129,7 @@ public class StatsActorSpecs : Akka.TestKit.Xunit2.TestKit
     {
         _clock.SetUtcNow(new DateTimeOffset(2026, 11, 24, 23, 59, 59, TimeSpan.Zero));
         var storage = CreateTestProbe();
-        var stats = Sys.ActorOf(StatsActor.Props(_clock, storage, null, 1000));
+        var stats = Sys.ActorOf(StatsActor.Props(_clock, storage, CreateTestProbe(), null, 1000));
         stats.Tell(new RecordJoin("ann"));
         storage.FishForMessage<ServerTotalsChanged>(totals => totals.Row.TodayCount == 1);
 

@@ -1,0 +1,266 @@
+using Akka.Actor;
+using System.Runtime.Serialization;
+using Akka.Serialization;
+using ChatActors.Messages;
+using ChatActors.Stats;
+using ChatActors.Storage;
+
+namespace ChatActors.Serialization;
+
+/// <summary>
+/// The binary format of every ChatActors message that crosses nodes, and of the stats
+/// journal's events and snapshots. Each type has a short manifest that never changes,
+/// so renaming or moving a C# type cannot make a journal unreadable; a broadcast's bytes
+/// are written as they are. A new field means a new manifest (<c>.v2</c>) beside the old one.
+/// </summary>
+public sealed class ChatSerializer : SerializerWithStringManifest
+{
+    private readonly Dictionary<Type, IFormat> _byType = new();
+    private readonly Dictionary<string, IFormat> _byManifest = new(StringComparer.Ordinal);
+
+    public ChatSerializer(ExtendedActorSystem system)
+        : base(system)
+    {
+        // Broadcasts and the cluster's own conversation.
+        Add<ChatLines>("chat.lines", (w, m) => { w.Bytes(m.Bytes); w.Ref(m.Excluded); }, r => new ChatLines(r.Bytes(), r.Ref()));
+        Add<TopicProbe>("chat.probe", (w, m) => { w.Ref(m.ReplyTo); w.String(m.Via); }, r => new TopicProbe(r.Ref(), r.String()));
+        Add<ReportServerStatus>("server.report", (w, m) => w.Ref(m.ReplyTo), r => new ReportServerStatus(r.Ref()));
+        Add<ServerStatus>("server.status", WriteStatus, ReadStatus);
+        Add<RegisterServer>("balancer.register", WriteRegistration, ReadRegistration);
+        Add<ServerLoad>("balancer.load", (w, m) => { w.Int(m.Index); w.Int(m.Connected); }, r => new ServerLoad(r.Int(), r.Int()));
+        Add("balancer.assign", AssignServer.Instance);
+        Add<ServerAssigned>("balancer.assigned", (w, m) => { w.String(m.Host); w.Int(m.Port); }, r => new ServerAssigned(r.String(), r.Int()));
+        Add("balancer.none", NoServerAvailable.Instance);
+        Add<AllocateServerIndices>("balancer.allocate", (w, m) => w.Int(m.Count), r => new AllocateServerIndices(r.Int()));
+        Add<ServerIndicesAllocated>("balancer.allocated", (w, m) => w.Int(m.First), r => new ServerIndicesAllocated(r.Int()));
+        Add<ClaimName>("names.claim", (w, m) => w.String(m.Name), r => new ClaimName(r.String()));
+        Add<NameClaimed>("names.claimed", (w, m) => w.String(m.Name), r => new NameClaimed(r.String()));
+        Add<NameInUse>("names.in-use", (w, m) => w.String(m.Name), r => new NameInUse(r.String()));
+        Add<ReleaseName>("names.release", (w, m) => w.String(m.Name), r => new ReleaseName(r.String()));
+        Add("stats.count-approach", CountApproach.Instance);
+        Add("stats.count-lost", CountLostClient.Instance);
+        Add<RecordJoin>("stats.record-join", (w, m) => w.String(m.User), r => new RecordJoin(r.String()));
+        Add<JoinRecorded>("stats.join-recorded", (w, m) => { w.String(m.User); w.Time(m.JoinedAt); }, r => new JoinRecorded(r.String(), r.Time()));
+        Add<RecordLeave>("stats.record-leave", (w, m) => { w.String(m.User); w.Time(m.JoinedAt); w.Rating(m.Rating); }, r => new RecordLeave(r.String(), r.Time(), r.Rating()));
+        Add<ServerOnline>("stats.server-online", (w, m) => { w.Ref(m.Server); w.Int(m.Joined); }, r => new ServerOnline(r.Ref(), r.Int()));
+        Add("stats.get", GetStats.Instance);
+        Add<StatsSnapshot>("stats.snapshot", WriteStatsSnapshot, ReadStatsSnapshot);
+        Add("stats.flush", FlushStats.Instance);
+        Add<StatsEventRecorded>("storage.recorded", (w, m) => { w.Long(m.SequenceNr); WriteEvent(w, m.Event); }, r => new StatsEventRecorded(r.Long(), ReadEvent(r)));
+        Add<ServerTotalsChanged>("storage.totals", (w, m) => WriteRow(w, m.Row), r => new ServerTotalsChanged(ReadRow(r)));
+        Add<FlushStorage>("storage.flush", (w, m) => w.Ref(m.ReplyTo), r => new FlushStorage(r.Ref()));
+        Add("storage.flushed", StorageFlushed.Instance);
+        Add("storage.flush-and-stop", FlushAndStop.Instance);
+
+        // The stats journal: these manifests are stored in storage.db and must never change.
+        Add<ClientApproached>("stats-event.approached.v1", (w, e) => w.Time(e.At), r => new ClientApproached(r.Time()));
+        Add<ClientLost>("stats-event.lost.v1", (w, e) => w.Time(e.At), r => new ClientLost(r.Time()));
+        Add<ClientJoined>("stats-event.joined.v1", (w, e) => { w.String(e.User); w.Time(e.At); }, r => new ClientJoined(r.String(), r.Time()));
+        Add<ClientLeft>(
+            "stats-event.left.v1",
+            (w, e) => { w.String(e.User); w.Time(e.JoinedAt); w.Time(e.At); w.Rating(e.Rating); },
+            r => new ClientLeft(r.String(), r.Time(), r.Time(), r.Rating()));
+        Add<StatsResumed>("stats-event.resumed.v1", (w, e) => { WriteState(w, e.State); w.Time(e.At); }, r => new StatsResumed(ReadState(r), r.Time()));
+        Add<StatsState>("stats-state.v1", WriteState, ReadState);
+    }
+
+    public override string Manifest(object o) => FormatOf(o.GetType()).Manifest;
+
+    public override byte[] ToBinary(object obj)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Writer(buffer))
+        {
+            FormatOf(obj.GetType()).Write(writer, obj);
+        }
+
+        return buffer.ToArray();
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        if (!_byManifest.TryGetValue(manifest, out var format))
+        {
+            throw new SerializationException($"ChatSerializer knows no manifest \"{manifest}\"");
+        }
+
+        using var reader = new Reader(new MemoryStream(bytes, writable: false), system);
+        return format.Read(reader);
+    }
+
+    private IFormat FormatOf(Type type) =>
+        _byType.TryGetValue(type, out var format) ? format : throw new ArgumentException($"ChatSerializer has no format for {type}", nameof(type));
+
+    private void Add<T>(string manifest, Action<Writer, T> write, Func<Reader, T> read)
+        where T : notnull
+    {
+        var format = new Format<T>(manifest, write, read);
+        _byType.Add(typeof(T), format);
+        _byManifest.Add(manifest, format);
+    }
+
+    private void Add<T>(string manifest, T instance)
+        where T : notnull =>
+        Add<T>(manifest, (_, _) => { }, _ => instance);
+
+    private static void WriteRegistration(Writer w, RegisterServer m)
+    {
+        w.Int(m.Index);
+        w.String(m.Name);
+        w.String(m.Host);
+        w.Int(m.Port);
+        w.Int(m.Capacity);
+        w.Ref(m.Server);
+    }
+
+    private static RegisterServer ReadRegistration(Reader r) => new(r.Int(), r.String(), r.String(), r.Int(), r.Int(), r.Ref());
+
+    private static void WriteStatus(Writer w, ServerStatus m)
+    {
+        WriteRegistration(w, m.Registration);
+        w.Int(m.Connected);
+        w.Int(m.Names.Count);
+        foreach (var held in m.Names)
+        {
+            w.String(held.Name);
+            w.Ref(held.Session);
+        }
+
+        w.Int(m.Joined);
+    }
+
+    private static ServerStatus ReadStatus(Reader r)
+    {
+        var registration = ReadRegistration(r);
+        var connected = r.Int();
+        var names = new HeldName[r.Int()];
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = new HeldName(r.String(), r.Ref());
+        }
+
+        return new ServerStatus(registration, connected, names, r.Int());
+    }
+
+    private static void WriteStatsSnapshot(Writer w, StatsSnapshot m)
+    {
+        w.String(m.Date);
+        w.Long(m.TodayCount);
+        w.Long(m.MonthlyCount);
+        w.Long(m.TotalApproaches);
+        w.Long(m.LostCount);
+        w.Double(m.AverageRating);
+        w.Int(m.Online);
+    }
+
+    private static StatsSnapshot ReadStatsSnapshot(Reader r) => new(r.String(), r.Long(), r.Long(), r.Long(), r.Long(), r.Double(), r.Int());
+
+    private static void WriteRow(Writer w, ServerRow row)
+    {
+        w.String(row.Date);
+        w.Double(row.AverageRating);
+        w.Long(row.TodayCount);
+        w.Long(row.MonthlyCount);
+        w.Long(row.TotalApproaches);
+        w.Long(row.LostCount);
+    }
+
+    private static ServerRow ReadRow(Reader r) => new(r.String(), r.Double(), r.Long(), r.Long(), r.Long(), r.Long());
+
+    private static void WriteState(Writer w, StatsState state)
+    {
+        w.Int(state.Date.DayNumber);
+        w.Long(state.TodayCount);
+        w.Long(state.MonthlyCount);
+        w.Long(state.TotalApproaches);
+        w.Long(state.LostCount);
+        w.Double(state.RatingSum);
+        w.Long(state.RatingCount);
+    }
+
+    private static StatsState ReadState(Reader r) =>
+        new(DateOnly.FromDayNumber(r.Int()), r.Long(), r.Long(), r.Long(), r.Long(), r.Double(), r.Long());
+
+    /// <summary>A stats event inside another message: its manifest, then its fields.</summary>
+    private void WriteEvent(Writer w, IStatsEvent statsEvent)
+    {
+        var format = FormatOf(statsEvent.GetType());
+        w.String(format.Manifest);
+        format.Write(w, statsEvent);
+    }
+
+    private IStatsEvent ReadEvent(Reader r) => (IStatsEvent)_byManifest[r.String()].Read(r);
+
+    private interface IFormat
+    {
+        string Manifest { get; }
+
+        void Write(Writer writer, object message);
+
+        object Read(Reader reader);
+    }
+
+    private sealed record Format<T>(string Manifest, Action<Writer, T> WriteFields, Func<Reader, T> ReadFields) : IFormat
+        where T : notnull
+    {
+        public void Write(Writer writer, object message) => WriteFields(writer, (T)message);
+
+        public object Read(Reader reader) => ReadFields(reader);
+    }
+
+    private sealed class Writer(Stream stream) : BinaryWriter(stream)
+    {
+        public void Int(int value) => Write(value);
+
+        public void Long(long value) => Write(value);
+
+        public void Double(double value) => Write(value);
+
+        public void String(string value) => Write(value);
+
+        public void Bytes(byte[] value)
+        {
+            Write7BitEncodedInt(value.Length);
+            Write(value);
+        }
+
+        /// <summary>Wall-clock time as the node saw it: its ticks, without a time zone.</summary>
+        public void Time(DateTime value) => Write(value.Ticks);
+
+        public void Rating(double? rating)
+        {
+            Write(rating.HasValue);
+            if (rating.HasValue)
+            {
+                Write(rating.Value);
+            }
+        }
+
+        /// <summary>The full address of an actor, or an empty string for none.</summary>
+        public void Ref(IActorRef actor) =>
+            Write(actor.IsNobody() ? string.Empty : Akka.Serialization.Serialization.SerializedActorPath(actor));
+    }
+
+    private sealed class Reader(Stream stream, ExtendedActorSystem system) : BinaryReader(stream)
+    {
+        public int Int() => ReadInt32();
+
+        public long Long() => ReadInt64();
+
+        public double Double() => ReadDouble();
+
+        public string String() => ReadString();
+
+        public byte[] Bytes() => ReadBytes(Read7BitEncodedInt());
+
+        public DateTime Time() => new(ReadInt64(), DateTimeKind.Unspecified);
+
+        public double? Rating() => ReadBoolean() ? ReadDouble() : null;
+
+        public IActorRef Ref()
+        {
+            var path = ReadString();
+            return path.Length == 0 ? ActorRefs.Nobody : system.Provider.ResolveActorRef(path);
+        }
+    }
+}
