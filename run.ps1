@@ -1,10 +1,17 @@
 #!/usr/bin/env pwsh
 <#
 .SYNOPSIS
-    Builds ChatActors if needed and starts a node; Ctrl+C stops it cleanly.
+    Builds ChatActors if needed and starts its nodes; Ctrl+C stops them all cleanly.
+.DESCRIPTION
+    -Approach fork (default): one node holds the balancer and every server.
+    -Approach process: node 0 holds the balancer edge, node i holds Server-i; each node's
+    output goes to logs/node-i.log beside the database, and this window shows node 0.
+    -Join HOST:PORT: one more node joins the running cluster whose node listens on
+    HOST:PORT (Akka.Remote) and adds -Servers servers to it.
 .EXAMPLE
     dotnet pwsh run.ps1
-    dotnet pwsh run.ps1 -Servers 5 -Algorithm "round robin" -Capacity 20
+    dotnet pwsh run.ps1 -Approach process -Servers 3
+    dotnet pwsh run.ps1 -Join 127.0.0.1:5000 -Servers 2 -ServerPort 6010 -RemotePort 5100
 #>
 param(
     # Parameters are passed on as text: the node checks them all in one place and
@@ -17,12 +24,28 @@ param(
     [string]$BalancerPort = "12345",
     [string]$ServerPort = "5010",
     [string]$RemotePort = "5000",
-    [string]$BindHost = "127.0.0.1"
+    [string]$BindHost = "127.0.0.1",
+    [string]$AdvertisedHost = "",
+    [string]$Join = ""
 )
 
 $ErrorActionPreference = "Stop"
 $project = Join-Path $PSScriptRoot "src/ChatActors.Node/ChatActors.Node.csproj"
 $node = Join-Path $PSScriptRoot "src/ChatActors.Node/bin/Release/net10.0/ChatActors.Node.dll"
+$hocon = Join-Path $PSScriptRoot "hocon"
+
+function Stop-WithError([string]$message) {
+    [Console]::Error.WriteLine("ChatActors: $message")
+    exit 2
+}
+
+function Read-Count([string]$name, [string]$value, [int]$min, [int]$max) {
+    $number = 0
+    if (-not [int]::TryParse($value, [ref]$number) -or $number -lt $min -or $number -gt $max) {
+        Stop-WithError "$name must be a whole number from $min to $max, not `"$value`""
+    }
+    return $number
+}
 
 # Quiet when the build is up to date or succeeds; the whole build output when it fails.
 $buildOutput = dotnet build $project --configuration Release --nologo --verbosity quiet 2>&1
@@ -34,28 +57,107 @@ if ($LASTEXITCODE -ne 0) {
 
 # A relative -Db is taken from the folder run.ps1 was started in.
 $dbPath = [System.IO.Path]::GetFullPath($Db, (Get-Location).Path)
+$logs = Join-Path ([System.IO.Path]::GetDirectoryName($dbPath)) "logs"
 
-# The node handles Ctrl+C itself (a clean shutdown that flushes storage.db). PowerShell
-# would stop this script at the same moment, so wait for the node in a finally block and
-# pass its exit code on.
-$nodeArguments = @(
-    $node,
-    "--servers", $Servers,
+# A node cannot see a signal that kills run.ps1 (or the `dotnet pwsh` processes above it),
+# so it watches them and stops by itself when one is gone.
+$watched = @($PID)
+$parent = (Get-Process -Id $PID).Parent
+while ($parent -and $parent.CommandLine -match 'pwsh|PowerShell') {
+    $watched += $parent.Id
+    $parent = $parent.Parent
+}
+
+$common = @(
     "--algorithm", $Algorithm,
-    "--approach", $Approach,
     "--capacity", $Capacity,
     "--db", $dbPath,
     "--balancer-port", $BalancerPort,
-    "--server-port", $ServerPort,
-    "--remote-port", $RemotePort,
     "--bind-host", $BindHost,
-    "--config", (Join-Path $PSScriptRoot "hocon/node-0.conf")
+    "--advertised-host", $AdvertisedHost,
+    "--watch-pids", ($watched -join ",")
 )
-$process = [System.Diagnostics.Process]::Start("dotnet", [string[]]$nodeArguments)
+
+function Start-Node([string[]]$arguments) {
+    return [System.Diagnostics.Process]::Start("dotnet", [string[]](@($node) + $common + $arguments))
+}
+
+# What each node was started with, so that a node that is killed can be started again.
+$nodeArguments = @()
+
+# Every node handles Ctrl+C itself (a clean shutdown that flushes storage.db and leaves
+# the cluster). PowerShell stops this script at the same moment, so wait for the nodes in
+# a finally block and pass node 0's exit code on.
+$nodes = @()
 try {
-    $process.WaitForExit()
+    if ($Join -ne "") {
+        $nodeArguments += ,@(
+            "--approach", "process", "--seed-nodes", $Join, "--servers", $Servers, "--first-server", "auto",
+            "--server-port", $ServerPort, "--remote-port", $RemotePort, "--config", (Join-Path $hocon "joining-node.conf"))
+    }
+    elseif ($Approach -eq "process") {
+        $count = Read-Count "servers" $Servers 1 1000
+        $firstRemotePort = Read-Count "remote-port" $RemotePort 1 (65535 - $count)
+        $firstServerPort = Read-Count "server-port" $ServerPort 0 (65535 - $count)
+        $seedHost = if ($AdvertisedHost -ne "") { $AdvertisedHost } elseif ($BindHost -eq "0.0.0.0") { "127.0.0.1" } else { $BindHost }
+        # Node 0 and node 1 are the seeds, so that either can come back while the other runs.
+        $seeds = "${seedHost}:$firstRemotePort, ${seedHost}:$($firstRemotePort + 1)"
+        $process = @("--approach", "process", "--seed-nodes", $seeds, "--config", (Join-Path $hocon "node-0.conf"))
+        $nodeArguments += ,($process + @(
+            "--servers", "0", "--remote-port", $firstRemotePort, "--log-file", (Join-Path $logs "node-0.log")))
+        for ($i = 1; $i -le $count; $i++) {
+            $port = if ($firstServerPort -eq 0) { 0 } else { $firstServerPort + $i - 1 }
+            $nodeArguments += ,($process + @(
+                "--servers", "1", "--first-server", ($i - 1), "--server-port", $port, "--remote-port", ($firstRemotePort + $i),
+                "--log-file", (Join-Path $logs "node-$i.log"), "--log-to-console", "off"))
+        }
+        Write-Host "ChatActors: node 0 (balancer) and $count server nodes; their logs are in $logs"
+    }
+    else {
+        $nodeArguments += ,@(
+            "--approach", $Approach, "--servers", $Servers, "--server-port", $ServerPort, "--remote-port", $RemotePort,
+            "--config", (Join-Path $hocon "node-0.conf"))
+    }
+
+    $nodes = @($nodeArguments | ForEach-Object { Start-Node $_ })
+
+    # A node that was killed (SIGKILL: exit code 137) is started again and rejoins the
+    # cluster; one that stopped by itself is reported. This ends when node 0 stops by itself
+    # or, through the finally block, on Ctrl+C.
+    $killed = 137
+    $reported = @{}
+    :watching while ($true) {
+        $null = $nodes[0].WaitForExit(500)
+        for ($i = 0; $i -lt $nodes.Count; $i++) {
+            if (-not $nodes[$i].HasExited -or $reported[$i]) {
+                continue
+            }
+            if ($nodes[$i].ExitCode -eq $killed -and $nodes.Count -gt 1) {
+                Write-Host "ChatActors: node $i was killed; starting it again"
+                $nodes[$i] = Start-Node $nodeArguments[$i]
+            }
+            elseif ($i -eq 0) {
+                break watching
+            }
+            else {
+                $reported[$i] = $true
+                Write-Host "ChatActors: node $i exited with code $($nodes[$i].ExitCode); see $(Join-Path $logs "node-$i.log")"
+            }
+        }
+    }
 }
 finally {
-    $process.WaitForExit()
-    exit $process.ExitCode
+    # After Ctrl+C every node has its own SIGINT already; when node 0 ended by itself,
+    # the others are told here.
+    foreach ($other in $nodes | Select-Object -Skip 1) {
+        if (-not $other.HasExited -and -not $IsWindows) {
+            & kill -INT $other.Id 2>$null
+        }
+    }
+    foreach ($started in $nodes) {
+        $started.WaitForExit()
+    }
+    if ($nodes.Count -gt 0) {
+        exit $nodes[0].ExitCode
+    }
 }

@@ -32,6 +32,7 @@ public sealed class ChatNode : IAsyncDisposable
     private static readonly TimeSpan ClusterJoinTimeout = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(10);
     private const int SolSocket = 1;
+    private const int SoReuseAddress = 2;
     private const int SoReusePort = 15;
 
     private ChatNode(ActorSystem system, ChatOptions options, int balancerPort, IReadOnlyList<int> serverPorts, IActorRef stats, IActorRef balancer, IActorRef names)
@@ -320,9 +321,15 @@ public sealed class ChatNode : IAsyncDisposable
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            if (shared && OperatingSystem.IsLinux())
+            if (OperatingSystem.IsLinux())
             {
-                socket.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));
+                // A node started again right after a kill finds its ports in TIME_WAIT; a port
+                // with a live listener is still refused.
+                socket.SetRawSocketOption(SolSocket, SoReuseAddress, BitConverter.GetBytes(1));
+                if (shared)
+                {
+                    socket.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));
+                }
             }
 
             socket.Bind(new IPEndPoint(address, port));
