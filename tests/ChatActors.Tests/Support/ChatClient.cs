@@ -15,6 +15,9 @@ public sealed class ChatClient : IAsyncDisposable
 
     private ChatClient(Socket socket) => _socket = socket;
 
+    /// <summary>The server port this client is connected to.</summary>
+    public int RemotePort => ((IPEndPoint)_socket.RemoteEndPoint!).Port;
+
     public static async Task<ChatClient> ConnectAsync(int port)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
