@@ -1,0 +1,35 @@
+using ChatActors.Messages;
+using ChatActors.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ChatActors.Tests.Integration;
+
+/// <summary>
+/// Fixtures/journal-v1.db was written by a node of the first cluster release (3 approaches,
+/// ann and ben join, a turned-away client, ann rates 4, cat joins, ben rates 5, cat leaves
+/// unrated; a snapshot after event 10). Whatever C# types are renamed or moved later, a
+/// node must recover every count from it.
+/// </summary>
+public class JournalFormatSpecs
+{
+    [Fact]
+    public async Task A_storage_db_written_by_an_earlier_release_recovers_every_count()
+    {
+        var dbPath = TestNode.NewDatabasePath();
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "journal-v1.db"), dbPath);
+        Assert.Equal(
+            ["stats-event.approached.v1", "stats-event.joined.v1", "stats-event.left.v1", "stats-event.lost.v1", "stats-state.v1"],
+            SqliteFile.Rows(dbPath, "SELECT manifest FROM journal UNION SELECT manifest FROM snapshot ORDER BY 1").Select(row => row[0]));
+
+        // The fixture's own day, so that its counts are still today's.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 22, 0, 0, TimeSpan.Zero));
+        await using var node = await Hosting.ChatNode.StartAsync(TestNode.Config(servers: 1, dbPath: dbPath), clock);
+
+        await Eventually.HoldsAsync(
+            async () => await TestCluster.StatsAsync(node) == new StatsSnapshot("25 Nov 26", 3, 3, 4, 2, 4.5, 0),
+            "the fixture's counts");
+        Assert.Equal(
+            [["ann", "08:54:38 PM"], ["ben", "08:54:39 PM"], ["cat", "0"]],
+            SqliteFile.Rows(dbPath, "SELECT User, Out_Time FROM session ORDER BY User"));
+    }
+}
