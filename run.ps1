@@ -122,26 +122,30 @@ try {
     $nodes = @($nodeArguments | ForEach-Object { Start-Node $_ })
 
     # A node that was killed (SIGKILL: exit code 137) is started again and rejoins the
-    # cluster; one that stopped by itself is reported. This ends when node 0 stops by itself
-    # or, through the finally block, on Ctrl+C.
+    # cluster, and so is a restarted node that could not rejoin (up to 5 times). Node 0
+    # failing at its first start ends the run; Ctrl+C ends it through the finally block.
     $killed = 137
+    $restarts = @{}
     $reported = @{}
     :watching while ($true) {
-        $null = $nodes[0].WaitForExit(500)
+        Start-Sleep -Milliseconds 500
         for ($i = 0; $i -lt $nodes.Count; $i++) {
             if (-not $nodes[$i].HasExited -or $reported[$i]) {
                 continue
             }
-            if ($nodes[$i].ExitCode -eq $killed -and $nodes.Count -gt 1) {
-                Write-Host "ChatActors: node $i was killed; starting it again"
+            $code = $nodes[$i].ExitCode
+            $restarted = [int]$restarts[$i]
+            if ($nodes.Count -gt 1 -and ($code -eq $killed -or ($restarted -gt 0 -and $code -ne 0 -and $restarted -lt 5))) {
+                Write-Host "ChatActors: node $i exited with code $code; starting it again"
+                $restarts[$i] = $restarted + 1
                 $nodes[$i] = Start-Node $nodeArguments[$i]
             }
-            elseif ($i -eq 0) {
+            elseif ($i -eq 0 -and $restarted -eq 0) {
                 break watching
             }
             else {
                 $reported[$i] = $true
-                Write-Host "ChatActors: node $i exited with code $($nodes[$i].ExitCode); see $(Join-Path $logs "node-$i.log")"
+                Write-Host "ChatActors: node $i exited with code $code; see $(Join-Path $logs "node-$i.log")"
             }
         }
     }

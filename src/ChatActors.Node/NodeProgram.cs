@@ -18,6 +18,12 @@ public static class NodeProgram
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors)
     {
+        // Ctrl+C is taken from the start: a node still joining its cluster stops joining.
+        var stopRequested = new TaskCompletionSource();
+        using var stopping = new CancellationTokenSource();
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
+
         ChatNode node;
         IReadOnlyList<int> watchedProcesses;
         try
@@ -25,7 +31,12 @@ public static class NodeProgram
             var config = ParseArguments(args).WithFallback(ChatConfig.LoadBase());
             watchedProcesses = ProcessIds(config.GetString($"{ChatOptions.Section}.watch-pids", string.Empty));
             (output, errors) = NodeOutput.Redirect(config, output, errors);
-            node = await ChatNode.StartAsync(config, TimeProvider.System);
+            node = await ChatNode.StartAsync(config, TimeProvider.System, stopping.Token);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            await output.WriteLineAsync("Stopped before the node was up.");
+            return 0;
         }
         catch (ChatStartupException ex)
         {
@@ -38,10 +49,6 @@ public static class NodeProgram
             await errors.WriteLineAsync($"ChatActors: cannot start: {ex.GetBaseException().Message}");
             return 1;
         }
-
-        var stopRequested = new TaskCompletionSource();
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
 
         using var watching = new CancellationTokenSource();
         _ = StopWhenAnyExitsAsync(watchedProcesses, stopRequested, output, watching.Token);
@@ -81,6 +88,7 @@ public static class NodeProgram
             // Keep the process alive until the node has shut down cleanly.
             context.Cancel = true;
             stopRequested.TrySetResult();
+            stopping.Cancel();
         }
     }
 

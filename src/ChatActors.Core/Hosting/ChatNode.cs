@@ -72,7 +72,8 @@ public sealed class ChatNode : IAsyncDisposable
     public Task Terminated => System.WhenTerminated;
 
     /// <param name="config">The full configuration: the chat-actors section over the base HOCON.</param>
-    public static async Task<ChatNode> StartAsync(Config config, TimeProvider clock)
+    /// <param name="stopping">Ctrl+C before the node is up: it stops joining and throws <see cref="OperationCanceledException"/>.</param>
+    public static async Task<ChatNode> StartAsync(Config config, TimeProvider clock, CancellationToken stopping = default)
     {
         var options = ChatOptions.FromConfig(config);
         var storage = config.GetStringList("akka.cluster.roles").Contains(StorageRole);
@@ -80,21 +81,25 @@ public sealed class ChatNode : IAsyncDisposable
         ActorSystem? system = null;
         try
         {
-            var edgeListener = options.BalancerEdge ? Listen(options.BindHost, options.BalancerPort, options.SharedBalancerPort) : null;
-            for (var i = 0; i < options.Servers; i++)
+            // A port of its own is taken first, so that a busy port fails the start at once. A
+            // shared port is taken last: the kernel hands connections to every listener on it,
+            // and one that does not accept yet would leave its share of clients waiting.
+            Socket? edgeListener = null;
+            if (options.BalancerEdge && !options.SharedBalancerPort)
             {
-                listeners.Add(Listen(options.BindHost, options.ServerPort == 0 ? 0 : options.ServerPort + i, shared: false));
-            }
-
-            if (edgeListener is not null)
-            {
+                edgeListener = Listen(options.BindHost, options.BalancerPort, shared: false);
                 listeners.Add(edgeListener);
             }
+
+            var serverListeners = Enumerable.Range(0, options.Servers)
+                .Select(i => Listen(options.BindHost, options.ServerPort == 0 ? 0 : options.ServerPort + i, shared: false))
+                .ToList();
+            listeners.AddRange(serverListeners);
 
             CheckRemotePortIsFree(options);
             var legacyCounters = storage ? StorageDatabase.Prepare(options.DbPath) : null;
 
-            system = await StartClusterAsync(config, options);
+            system = await StartClusterAsync(config, options, stopping);
             system.ActorOf(ClusterEventLogger.Props(), "cluster-events");
             var mediator = DistributedPubSub.Get(system).Mediator;
             var dbWriter = Singleton(system, "db-writer", StorageRole, FlushAndStop.Instance, () =>
@@ -111,7 +116,13 @@ public sealed class ChatNode : IAsyncDisposable
             var balancer = Singleton(system, "balancer", null, PoisonPill.Instance, () =>
                 BalancerActor.Props(options.Algorithm, options.ReservationTimeout, stats, mediator, options.RelearnWindow, clock));
 
-            var (servers, serverNames) = await StartServersAsync(system, options, listeners.Take(options.Servers).ToList(), balancer, new ChatServices(names, stats, mediator));
+            var (servers, serverNames) = await StartServersAsync(system, options, serverListeners, balancer, new ChatServices(names, stats, mediator));
+            if (options.BalancerEdge && options.SharedBalancerPort)
+            {
+                edgeListener = Listen(options.BindHost, options.BalancerPort, shared: true);
+                listeners.Add(edgeListener);
+            }
+
             IActorRef? edge = edgeListener is null
                 ? null
                 : system.ActorOf(BalancerEdge.Props(edgeListener, balancer, options.BalancerReplyTimeout), "balancer-edge");
@@ -120,7 +131,7 @@ public sealed class ChatNode : IAsyncDisposable
                 system,
                 options,
                 edgeListener is null ? 0 : PortOf(edgeListener),
-                listeners.Take(options.Servers).Select(PortOf).ToList(),
+                serverListeners.Select(PortOf).ToList(),
                 stats,
                 balancer,
                 names)
@@ -247,7 +258,7 @@ public sealed class ChatNode : IAsyncDisposable
             .RunWith(Sink.Seq<StatsEventRecorded>(), system.Materializer());
     }
 
-    private static async Task<ActorSystem> StartClusterAsync(Config config, ChatOptions options)
+    private static async Task<ActorSystem> StartClusterAsync(Config config, ChatOptions options, CancellationToken stopping)
     {
         var journal = ChatConfig.Quote(StorageDatabase.ConnectionString(options.JournalDbPath));
         var seeds = string.Join(", ", options.SeedNodes.Select(ChatConfig.Quote));
@@ -281,7 +292,8 @@ public sealed class ChatNode : IAsyncDisposable
         // With no seed nodes the node forms a cluster of its own; with seeds, Akka joins them
         // by itself (the first seed forms the cluster when no other seed answers).
         var cluster = Cluster.Get(system);
-        using var joining = new CancellationTokenSource(ClusterJoinTimeout);
+        using var joining = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        joining.CancelAfter(ClusterJoinTimeout);
         try
         {
             if (options.SeedNodes.Count == 0)
@@ -294,6 +306,11 @@ public sealed class ChatNode : IAsyncDisposable
                 cluster.RegisterOnMemberUp(up.SetResult);
                 await up.Task.WaitAsync(joining.Token);
             }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            await system.Terminate();
+            throw;
         }
         catch (Exception ex)
         {

@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using ChatActors.Tests.Support;
+
+namespace ChatActors.Tests.Integration;
+
+/// <summary>
+/// <c>run.ps1 -Approach process</c> as a user runs it: node 0 with the balancer edge and one
+/// node per server, each an OS process; killing any one of them (SIGKILL) keeps the chat
+/// serving with every count, and Ctrl+C leaves nothing running.
+/// </summary>
+public partial class ProcessClusterSpecs
+{
+    private static readonly TimeSpan FailoverTimeout = TimeSpan.FromSeconds(40);
+
+    [Fact]
+    public async Task The_chat_keeps_serving_with_every_count_through_kill_9_of_a_server_node_and_of_node_0()
+    {
+        var dbPath = TestNode.NewDatabasePath();
+        var logs = Path.Combine(Path.GetDirectoryName(dbPath)!, "logs");
+        var remotePort = NodeProcesses.FreeRange(4);
+        var serverPort = NodeProcesses.FreeRange(3);
+        var balancerPort = NodeProcesses.FreeRange(1);
+        string Remote(int node) => (remotePort + node).ToString(CultureInfo.InvariantCulture);
+
+        await using var cluster = await NodeProcess.StartRunScriptAsync(
+            Repository.Root,
+            "-Approach", "process", "-Servers", "3", "-Db", dbPath,
+            "-BalancerPort", balancerPort.ToString(CultureInfo.InvariantCulture),
+            "-ServerPort", serverPort.ToString(CultureInfo.InvariantCulture),
+            "-RemotePort", remotePort.ToString(CultureInfo.InvariantCulture));
+        try
+        {
+            var serverPorts = Enumerable.Range(serverPort, 3).ToHashSet();
+            var handedOut = new HashSet<int>();
+            await Eventually.HoldsAsync(
+                async () =>
+                {
+                    if (await HandedOutPortAsync(balancerPort) is { } port)
+                    {
+                        handedOut.Add(port);
+                    }
+
+                    return handedOut.SetEquals(serverPorts);
+                },
+                "the balancer hands out the servers of all three server nodes",
+                FailoverTimeout);
+            Assert.Equal(4, Enumerable.Range(0, 4).Count(node => NodeProcesses.Find("--remote-port", Remote(node)).Count == 1));
+
+            // A server node dies under its client: the client asks the balancer again and is served by another node.
+            var ann = await ChatClient.JoinThroughBalancerAsync(balancerPort, "ann");
+            var deadPort = ann.RemotePort;
+            Kill(NodeProcesses.Find("--remote-port", Remote(deadPort - serverPort + 1)));
+            await ann.ReadToEndAsync();
+            await ann.DisposeAsync();
+            ann = await RejoinAsync(balancerPort, "ann", deadPort);
+            Assert.NotEqual(deadPort, ann.RemotePort);
+
+            // Node 0 holds the singletons (it is the oldest) and an edge: after its death the
+            // balancer port still answers, and the stats move to another node with every count.
+            var before = await StatsLineAsync(() => cluster.Output, "today=2 month=2 .* online=1$");
+            Kill(NodeProcesses.Find("--remote-port", Remote(0)));
+            await Eventually.HoldsAsync(
+                async () => await HandedOutPortAsync(balancerPort) is not null,
+                "the balancer answers with a server again",
+                FailoverTimeout);
+            // The first line after the recovery has the journal's counts; online is relearned from the servers just after.
+            var recovered = await StatsLineAsync(() => RecoveredStatsLines(logs).Take(1), "");
+            // Clients told to wait while the balancer moved may still be counted after the line
+            // of node 0 that was logged last: approaches and lost may only grow.
+            var (countsBefore, countsAfter) = (Counts(before), Counts(recovered));
+            Assert.Equal(countsBefore["date"], countsAfter["date"]);
+            Assert.Equal(countsBefore["today"], countsAfter["today"]);
+            Assert.Equal(countsBefore["month"], countsAfter["month"]);
+            Assert.Equal(countsBefore["rating"], countsAfter["rating"]);
+            Assert.InRange(double.Parse(countsAfter["approaches"], CultureInfo.InvariantCulture), double.Parse(countsBefore["approaches"], CultureInfo.InvariantCulture), double.MaxValue);
+            Assert.InRange(double.Parse(countsAfter["lost"], CultureInfo.InvariantCulture), double.Parse(countsBefore["lost"], CultureInfo.InvariantCulture), double.MaxValue);
+            Assert.EndsWith("online=1", await StatsLineAsync(() => RecoveredStatsLines(logs), "online=1$"));
+            await ann.DisposeAsync();
+
+            var exitCode = await cluster.InterruptAsync();
+            Assert.True(exitCode == 0, $"exit code {exitCode}:\n{cluster.OutputText}");
+            Assert.Empty(NodeProcesses.Find("--db", dbPath));
+        }
+        finally
+        {
+            Kill(NodeProcesses.Find("--db", dbPath));
+        }
+    }
+
+    /// <summary>
+    /// Like a user: ask the balancer and join, again while the answer is a server that is
+    /// gone or the name is still taken (it is freed once the cluster has downed the dead node).
+    /// </summary>
+    private static async Task<ChatClient> RejoinAsync(int balancerPort, string name, int deadPort)
+    {
+        ChatClient? client = null;
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                if (await HandedOutPortAsync(balancerPort) is not { } port || port == deadPort)
+                {
+                    return false;
+                }
+
+                var attempt = await ChatClient.ConnectAsync(port);
+                Assert.StartsWith("Server-", await attempt.ReadLineAsync());
+                await attempt.SendAsync($"{name} joined the server\n");
+                if (await attempt.ReadLineAsync() == $"ERROR name in use: {name}")
+                {
+                    await attempt.DisposeAsync();
+                    return false;
+                }
+
+                client = attempt;
+                return true;
+            },
+            "a join through the balancer on a live server",
+            FailoverTimeout);
+        return client!;
+    }
+
+    /// <summary>
+    /// The port the balancer hands out, or null for <c>SNA wait</c> and for a connection that a
+    /// dying node's listener took and reset (the balancer port is shared by every node's edge).
+    /// </summary>
+    private static async Task<int?> HandedOutPortAsync(int balancerPort)
+    {
+        await using var balancer = await ChatClient.ConnectAsync(balancerPort);
+        var match = Regex.Match(await balancer.ReadToEndAsync(), @"^\('127\.0\.0\.1', (\d+)\)$");
+        return match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+    }
+
+    /// <summary>A stats line's counters by name: date, today, month, approaches, lost, rating (online left out).</summary>
+    private static Dictionary<string, string> Counts(string statsLine) =>
+        Regex.Matches(statsLine, @"(\w+)=(\d\d \w+ \d\d|[\d.]+)")
+            .Where(match => match.Groups[1].Value != "online")
+            .ToDictionary(match => match.Groups[1].Value, match => match.Groups[2].Value);
+
+    /// <summary>The newest stats line matching <paramref name="pattern"/>, from "date=" on.</summary>
+    private static async Task<string> StatsLineAsync(Func<IEnumerable<string>> output, string pattern)
+    {
+        string? found = null;
+        await Eventually.HoldsAsync(
+            () => (found = output().Select(line => StatsLine().Match(line)).Where(match => match.Success)
+                .Select(match => match.Groups[1].Value).LastOrDefault(line => Regex.IsMatch(line, pattern))) is not null,
+            $"a stats line matching {pattern}",
+            FailoverTimeout);
+        return found!;
+    }
+
+    /// <summary>The stats lines of the server nodes' logs that a stats actor logged after recovering on a new node.</summary>
+    private static IEnumerable<string> RecoveredStatsLines(string logs) =>
+        Enumerable.Range(1, 3).SelectMany(node =>
+        {
+            var path = Path.Combine(logs, $"node-{node}.log");
+            var lines = File.Exists(path) ? ReadShared(path) : [];
+            return lines
+                .SkipWhile(line => !line.Contains("Stats recovered on", StringComparison.Ordinal))
+                .Where(line => StatsLine().IsMatch(line));
+        });
+
+    private static string[] ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        return new StreamReader(stream).ReadToEnd().Split('\n');
+    }
+
+    private static void Kill(IEnumerable<int> processIds)
+    {
+        foreach (var pid in processIds)
+        {
+            try
+            {
+                using var process = Process.GetProcessById(pid);
+                process.Kill();
+            }
+            catch (ArgumentException)
+            {
+                // Gone already.
+            }
+        }
+    }
+
+    [GeneratedRegex(@"\] stats (date=.*?)\s*$")]
+    private static partial Regex StatsLine();
+}
