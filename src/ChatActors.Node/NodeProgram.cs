@@ -20,6 +20,7 @@ public static class NodeProgram
     {
         // Ctrl+C is taken from the start: a node still joining its cluster stops joining.
         var stopRequested = new TaskCompletionSource();
+        var started = false;
         using var stopping = new CancellationTokenSource();
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
@@ -32,6 +33,7 @@ public static class NodeProgram
             watchedProcesses = ProcessIds(config.GetString($"{ChatOptions.Section}.watch-pids", string.Empty));
             (output, errors) = NodeOutput.Redirect(config, output, errors);
             node = await ChatNode.StartAsync(config, TimeProvider.System, stopping.Token);
+            started = true;
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -88,7 +90,10 @@ public static class NodeProgram
             // Keep the process alive until the node has shut down cleanly.
             context.Cancel = true;
             stopRequested.TrySetResult();
-            stopping.Cancel();
+            if (!started)
+            {
+                stopping.Cancel();
+            }
         }
     }
 
