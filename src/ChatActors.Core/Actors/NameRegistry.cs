@@ -1,6 +1,8 @@
 using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using ChatActors.Messages;
+using ChatActors.Protocol;
 
 namespace ChatActors.Actors;
 
@@ -66,9 +68,12 @@ public sealed class NameRegistry : ReceiveActor, IWithTimers, IWithStash
         Receive<ServerStatus>(Relearn);
         Receive<Terminated>(terminated =>
         {
+            // A session that ends gives its name back first; one that still owns it ended
+            // without a leave (its node died), so the others are told here.
             foreach (var name in _owners.Where(pair => pair.Value.Equals(terminated.ActorRef)).Select(pair => pair.Key).ToList())
             {
                 _owners.Remove(name);
+                _chatTopic.Tell(new Publish(ChatTopic.Name, new ChatLines(Wire.EncodeLine(Wire.ExitLine(name)), ActorRefs.Nobody)));
             }
         });
     }

@@ -111,8 +111,13 @@ public class ClusterSpecs
         }
 
         Assert.Equal(new HashSet<int?> { survivor.ServerPorts[0], doomed.ServerPorts[0] }, handedOut);
+        await using var ann = await ChatClient.JoinAsync(survivor.ServerPorts[0], "ann");
+        await using var ben = await ChatClient.JoinAsync(doomed.ServerPorts[0], "ben");
+        await ann.ReadUntilAsync("ben joined the server");
 
         Cluster.Get(survivor.System).Down(doomed.Address);
+        // ben's server went with its node: nobody else could say that ben left.
+        await ann.ReadUntilAsync("ben exited the server", TimeSpan.FromSeconds(20));
         await Eventually.HoldsAsync(
             async () => await ChatClient.AskBalancerAsync(survivor.BalancerPort) == survivor.ServerPorts[0]
                 && await ChatClient.AskBalancerAsync(survivor.BalancerPort) == survivor.ServerPorts[0],

@@ -134,4 +134,27 @@ public class BalancerActorSpecs : Akka.TestKit.Xunit2.TestKit
 
         AwaitAssert(() => Assert.Equal([1, 1], new[] { Assign(balancer), Assign(balancer) }));
     }
+
+    [Fact]
+    public void A_balancer_that_starts_relearns_every_server_and_its_load_before_it_answers()
+    {
+        var balancer = Sys.ActorOf(BalancerActor.Props(BalancingAlgorithm.LeastConnection, ReservationTimeout, _stats, _chatTopic, TimeSpan.FromMilliseconds(300), _clock));
+        var report = _chatTopic.ExpectMsg<Akka.Cluster.Tools.PublishSubscribe.Publish>(publish => publish.Message is ReportServerStatus);
+        var replyTo = ((ReportServerStatus)report.Message).ReplyTo;
+
+        // Asked before any server has answered: the answer waits for the relearn window.
+        balancer.Tell(AssignServer.Instance);
+        replyTo.Tell(new ServerStatus(new RegisterServer(0, "Server-1", "127.0.0.1", 5010, 2, CreateTestProbe()), 2, [], 2));
+        replyTo.Tell(new ServerStatus(new RegisterServer(4, "Server-5", "127.0.0.1", 5014, 2, CreateTestProbe()), 1, [], 1));
+
+        Assert.Equal(new ServerAssigned("127.0.0.1", 5014), ExpectMsg<ServerAssigned>());
+        balancer.Tell(AssignServer.Instance);
+        ExpectMsg<NoServerAvailable>();
+
+        // A node that joins gets the numbers after the highest server known.
+        balancer.Tell(new AllocateServerIndices(2));
+        Assert.Equal(new ServerIndicesAllocated(5), ExpectMsg<ServerIndicesAllocated>());
+        balancer.Tell(new AllocateServerIndices(1));
+        Assert.Equal(new ServerIndicesAllocated(7), ExpectMsg<ServerIndicesAllocated>());
+    }
 }

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
 using ChatActors.Actors;
 using ChatActors.Messages;
 
@@ -30,9 +31,11 @@ public class NameRegistrySpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void A_session_that_stops_frees_its_name()
+    public void A_session_that_stops_without_a_leave_frees_its_name_and_everyone_sees_it_exit()
     {
-        var registry = Sys.ActorOf(NameRegistry.Props(CreateTestProbe(), TimeSpan.Zero));
+        var chatTopic = CreateTestProbe();
+        var registry = Sys.ActorOf(NameRegistry.Props(chatTopic, TimeSpan.Zero));
+        chatTopic.ExpectMsg<Publish>(publish => publish.Message is ReportServerStatus);
         var alice = CreateTestProbe();
         registry.Tell(new ClaimName("alice"), alice);
         alice.ExpectMsg(new NameClaimed("alice"));
@@ -40,6 +43,8 @@ public class NameRegistrySpecs : Akka.TestKit.Xunit2.TestKit
         Watch(alice);
         alice.Tell(PoisonPill.Instance);
         ExpectTerminated(alice);
+        var exit = chatTopic.ExpectMsg<Publish>();
+        Assert.Equal("alice exited the server\n", System.Text.Encoding.UTF8.GetString(((ChatLines)exit.Message).Bytes));
 
         var next = CreateTestProbe();
         AwaitAssert(() =>
@@ -47,5 +52,25 @@ public class NameRegistrySpecs : Akka.TestKit.Xunit2.TestKit
             registry.Tell(new ClaimName("alice"), next);
             next.ExpectMsg(new NameClaimed("alice"), TimeSpan.FromMilliseconds(200));
         });
+    }
+
+    [Fact]
+    public void A_registry_that_starts_relearns_the_names_the_servers_hold_before_it_answers()
+    {
+        var chatTopic = CreateTestProbe();
+        var registry = Sys.ActorOf(NameRegistry.Props(chatTopic, TimeSpan.FromMilliseconds(300)));
+        var report = chatTopic.ExpectMsg<Publish>(publish => publish.Message is ReportServerStatus);
+        var replyTo = ((ReportServerStatus)report.Message).ReplyTo;
+
+        // A claim that arrives first waits until the server has answered.
+        var impostor = CreateTestProbe();
+        registry.Tell(new ClaimName("alice"), impostor);
+        var alice = CreateTestProbe();
+        var server = CreateTestProbe();
+        replyTo.Tell(new ServerStatus(new RegisterServer(0, "Server-1", "127.0.0.1", 5010, 10, server), 1, [new HeldName("alice", alice)], 1));
+
+        impostor.ExpectMsg(new NameInUse("alice"));
+        registry.Tell(new ClaimName("bob"), impostor);
+        impostor.ExpectMsg(new NameClaimed("bob"));
     }
 }
