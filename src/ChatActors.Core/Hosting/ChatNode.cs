@@ -35,15 +35,14 @@ public sealed class ChatNode : IAsyncDisposable
     private const int SoReuseAddress = 2;
     private const int SoReusePort = 15;
 
-    private ChatNode(ActorSystem system, ChatOptions options, int balancerPort, IReadOnlyList<int> serverPorts, IActorRef stats, IActorRef balancer, IActorRef names)
+    private ChatNode(ActorSystem system, ChatOptions options, int balancerPort, IReadOnlyList<int> serverPorts, IReadOnlyList<string> serverNames, IActorRef stats)
     {
         System = system;
         Options = options;
         BalancerPort = balancerPort;
         ServerPorts = serverPorts;
+        ServerNames = serverNames;
         Stats = stats;
-        Balancer = balancer;
-        Names = names;
     }
 
     public ActorSystem System { get; }
@@ -56,16 +55,10 @@ public sealed class ChatNode : IAsyncDisposable
     public IReadOnlyList<int> ServerPorts { get; }
 
     /// <summary>This node's servers' names, in the order of <see cref="ServerPorts"/>.</summary>
-    public IReadOnlyList<string> ServerNames { get; private init; } = [];
+    public IReadOnlyList<string> ServerNames { get; }
 
     /// <summary>The proxy of the stats singleton.</summary>
     public IActorRef Stats { get; }
-
-    /// <summary>The proxy of the balancer singleton.</summary>
-    public IActorRef Balancer { get; }
-
-    /// <summary>The proxy of the name registry singleton.</summary>
-    public IActorRef Names { get; }
 
     public Address Address => Cluster.Get(System).SelfAddress;
 
@@ -132,12 +125,8 @@ public sealed class ChatNode : IAsyncDisposable
                 options,
                 edgeListener is null ? 0 : PortOf(edgeListener),
                 serverListeners.Select(PortOf).ToList(),
-                stats,
-                balancer,
-                names)
-            {
-                ServerNames = serverNames,
-            };
+                serverNames,
+                stats);
         }
         catch
         {

@@ -112,16 +112,7 @@ public class ChatNodeSpecs
     public async Task A_name_online_on_one_server_is_refused_on_another()
     {
         await using var node = await TestNode.StartAsync(servers: 2);
-        await using var alice = await ChatClient.JoinAsync(node.ServerPorts[0], "alice");
-        await using var impostor = await ChatClient.ConnectAsync(node.ServerPorts[1]);
-        await impostor.ReadLineAsync();
-        await impostor.SendAsync("alice joined the server\n");
-        Assert.Equal("ERROR name in use: alice", await impostor.ReadLineAsync());
-
-        await alice.SendAsync("stop\n");
-        await alice.ReadToEndAsync();
-        await impostor.SendAsync("alice joined the server\n");
-        Assert.Equal("alice joined the server", await impostor.ReadLineAsync());
+        await ChatClient.AssertNameRefusedUntilItLeavesAsync(node.ServerPorts[0], node.ServerPorts[1], "alice");
     }
 
     [Fact]

@@ -59,16 +59,7 @@ public class ClusterSpecs
         var first = await cluster.AddNodeAsync(servers: 1, firstServer: 0);
         var second = await cluster.AddNodeAsync(servers: 1, firstServer: 1);
 
-        await using var alice = await ChatClient.JoinAsync(first.ServerPorts[0], "alice");
-        await using var impostor = await ChatClient.ConnectAsync(second.ServerPorts[0]);
-        Assert.Equal("Server-2", await impostor.ReadLineAsync());
-        await impostor.SendAsync("alice joined the server\n");
-        Assert.Equal("ERROR name in use: alice", await impostor.ReadLineAsync());
-
-        await alice.SendAsync("stop\n");
-        await alice.ReadToEndAsync();
-        await impostor.SendAsync("alice joined the server\n");
-        Assert.Equal("alice joined the server", await impostor.ReadLineAsync());
+        await ChatClient.AssertNameRefusedUntilItLeavesAsync(first.ServerPorts[0], second.ServerPorts[0], "alice");
     }
 
     [Fact]

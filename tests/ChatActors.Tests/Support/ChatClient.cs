@@ -57,6 +57,24 @@ public sealed class ChatClient : IAsyncDisposable
     public static async Task<ChatClient> JoinThroughBalancerAsync(int balancerPort, string name) =>
         await JoinAsync(await AskBalancerAsync(balancerPort) ?? throw new InvalidOperationException("the balancer said SNA wait"), name);
 
+    /// <summary>
+    /// Joins <paramref name="name"/> on one server, shows that another server refuses the
+    /// same name, and that the name is free there once its owner has left.
+    /// </summary>
+    public static async Task AssertNameRefusedUntilItLeavesAsync(int ownerPort, int otherPort, string name)
+    {
+        await using var owner = await JoinAsync(ownerPort, name);
+        await using var impostor = await ConnectAsync(otherPort);
+        Assert.StartsWith("Server-", await impostor.ReadLineAsync());
+        await impostor.SendAsync($"{name} joined the server\n");
+        Assert.Equal($"ERROR name in use: {name}", await impostor.ReadLineAsync());
+
+        await owner.SendAsync("stop\n");
+        await owner.ReadToEndAsync();
+        await impostor.SendAsync($"{name} joined the server\n");
+        Assert.Equal($"{name} joined the server", await impostor.ReadLineAsync());
+    }
+
     public Task SendAsync(string text) => SendAsync(Encoding.UTF8.GetBytes(text));
 
     public async Task SendAsync(byte[] bytes) => await _socket.SendAsync(bytes, SocketFlags.None);
