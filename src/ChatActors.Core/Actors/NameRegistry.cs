@@ -68,12 +68,14 @@ public sealed class NameRegistry : ReceiveActor, IWithTimers, IWithStash
         Receive<ServerStatus>(Relearn);
         Receive<Terminated>(terminated =>
         {
-            // A session that ends gives its name back first; one that still owns it ended
-            // without a leave (its node died), so the others are told here.
             foreach (var name in _owners.Where(pair => pair.Value.Equals(terminated.ActorRef)).Select(pair => pair.Key).ToList())
             {
                 _owners.Remove(name);
-                _chatTopic.Tell(new Publish(ChatTopic.Name, new ChatLines(Wire.EncodeLine(Wire.ExitLine(name)), ActorRefs.Nobody)));
+                // A session that ends says so itself; one whose node died cannot.
+                if (terminated.AddressTerminated)
+                {
+                    _chatTopic.Tell(new Publish(ChatTopic.Name, new ChatLines(Wire.EncodeLine(Wire.ExitLine(name)), ActorRefs.Nobody)));
+                }
             }
         });
     }

@@ -90,6 +90,29 @@ public partial class ProcessClusterSpecs
         }
     }
 
+    [Fact]
+    public async Task No_node_outlives_run_ps1_killed_with_sigkill()
+    {
+        var dbPath = TestNode.NewDatabasePath();
+        var remotePort = NodeProcesses.FreeRange(2);
+        await using var cluster = await NodeProcess.StartRunScriptAsync(
+            Repository.Root,
+            "-Approach", "process", "-Servers", "1", "-Db", dbPath, "-BalancerPort", "0", "-ServerPort", "0",
+            "-RemotePort", remotePort.ToString(CultureInfo.InvariantCulture));
+        try
+        {
+            await Eventually.HoldsAsync(() => NodeProcesses.Find("--db", dbPath).Count == 2, "both nodes running", FailoverTimeout);
+
+            await cluster.KillStartedProcessOnlyAsync();
+
+            await Eventually.HoldsAsync(() => NodeProcesses.Find("--db", dbPath).Count == 0, "every node stopped by itself", FailoverTimeout);
+        }
+        finally
+        {
+            Kill(NodeProcesses.Find("--db", dbPath));
+        }
+    }
+
     /// <summary>
     /// Like a user: ask the balancer and join, again while the answer is a server that is
     /// gone or the name is still taken (it is freed once the cluster has downed the dead node).

@@ -83,6 +83,13 @@ public sealed partial class NodeProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>SIGKILL to the started process alone (for run.ps1: the <c>dotnet pwsh</c> process, not the nodes it started).</summary>
+    public async Task KillStartedProcessOnlyAsync()
+    {
+        _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync();
+    }
+
     /// <summary>SIGKILL: the node gets no chance to clean up.</summary>
     public void Kill()
     {
