@@ -13,7 +13,10 @@ namespace ChatActors.Actors;
 /// </summary>
 public sealed class NameRegistry : ReceiveActor, IWithTimers, IWithStash
 {
+    private static readonly TimeSpan ReleaseGrace = TimeSpan.FromSeconds(2);
+
     private readonly Dictionary<string, IActorRef> _owners = new(StringComparer.Ordinal);
+    private readonly Dictionary<IActorRef, List<string>> _departed = new();
     private readonly IActorRef _chatTopic;
     private readonly TimeSpan _relearnWindow;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -56,6 +59,11 @@ public sealed class NameRegistry : ReceiveActor, IWithTimers, IWithStash
         });
         Receive<ReleaseName>(release =>
         {
+            if (_departed.TryGetValue(Sender, out var departedNames))
+            {
+                departedNames.Remove(release.Name);
+            }
+
             if (_owners.TryGetValue(release.Name, out var owner) && owner.Equals(Sender))
             {
                 _owners.Remove(release.Name);
@@ -68,11 +76,27 @@ public sealed class NameRegistry : ReceiveActor, IWithTimers, IWithStash
         Receive<ServerStatus>(Relearn);
         Receive<Terminated>(terminated =>
         {
-            foreach (var name in _owners.Where(pair => pair.Value.Equals(terminated.ActorRef)).Select(pair => pair.Key).ToList())
+            var names = _owners.Where(pair => pair.Value.Equals(terminated.ActorRef)).Select(pair => pair.Key).ToList();
+            foreach (var name in names)
             {
                 _owners.Remove(name);
-                // A session that ends says so itself; one whose node died cannot.
-                if (terminated.AddressTerminated)
+            }
+
+            // A session that ends releases its names and sends its own exit line, but its death
+            // watch can overtake the release (which comes through a proxy). Names not released
+            // soon after belong to a session that could not say goodbye: its node died or was
+            // cut off. The others are told here.
+            if (names.Count > 0)
+            {
+                _departed[terminated.ActorRef] = names;
+                Timers.StartSingleTimer(terminated.ActorRef, new AnnounceExits(terminated.ActorRef), ReleaseGrace);
+            }
+        });
+        Receive<AnnounceExits>(announce =>
+        {
+            if (_departed.Remove(announce.Session, out var names))
+            {
+                foreach (var name in names)
                 {
                     _chatTopic.Tell(new Publish(ChatTopic.Name, new ChatLines(Wire.EncodeLine(Wire.ExitLine(name)), ActorRefs.Nobody)));
                 }
@@ -99,4 +123,6 @@ public sealed class NameRegistry : ReceiveActor, IWithTimers, IWithStash
         Context.Watch(session);
         return true;
     }
+
+    private sealed record AnnounceExits(IActorRef Session);
 }

@@ -36,12 +36,14 @@ public static class StorageDatabase
         {
             using var connection = Open(path);
             Execute(connection, "PRAGMA journal_mode=WAL");
+            // The nodes of the process approach start together on one file: one at a time here.
+            using var transaction = connection.BeginTransaction(deferred: false);
             foreach (var (table, columns, create) in OriginalTables)
             {
-                var actual = ColumnsOf(connection, table);
+                var actual = ColumnsOf(connection, transaction, table);
                 if (actual.Count == 0)
                 {
-                    Execute(connection, create);
+                    Execute(connection, transaction, create);
                 }
                 else if (!actual.SequenceEqual(columns, StringComparer.OrdinalIgnoreCase))
                 {
@@ -50,8 +52,10 @@ public static class StorageDatabase
                 }
             }
 
-            Execute(connection, "CREATE TABLE IF NOT EXISTS chat_projection (Name TEXT PRIMARY KEY, Sequence_Nr INTEGER NOT NULL)");
-            return NewestServerRow(connection);
+            Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS chat_projection (Name TEXT PRIMARY KEY, Sequence_Nr INTEGER NOT NULL)");
+            var newest = NewestServerRow(connection, transaction);
+            transaction.Commit();
+            return newest;
         }
         catch (SqliteException ex)
         {
@@ -123,9 +127,10 @@ public static class StorageDatabase
         return connection;
     }
 
-    private static List<string> ColumnsOf(SqliteConnection connection, string table)
+    private static List<string> ColumnsOf(SqliteConnection connection, SqliteTransaction transaction, string table)
     {
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = "SELECT name FROM pragma_table_info($table) ORDER BY cid";
         command.Parameters.AddWithValue("$table", table);
         using var reader = command.ExecuteReader();
@@ -139,9 +144,10 @@ public static class StorageDatabase
     }
 
     /// <summary>The newest row by date (the Python version wrote one per date), read as counters.</summary>
-    private static StatsState? NewestServerRow(SqliteConnection connection)
+    private static StatsState? NewestServerRow(SqliteConnection connection, SqliteTransaction transaction)
     {
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = "SELECT Date, Average_Rating, Today_Count, Monthly_Count, Total_Approaches, Lost_Count FROM server";
         using var reader = command.ExecuteReader();
         StatsState? newest = null;
