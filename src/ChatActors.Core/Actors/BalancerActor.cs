@@ -105,7 +105,7 @@ public sealed class BalancerActor : ReceiveActor, IWithTimers, IWithStash
         var known = _servers.TryGetValue(registration.Index, out var entry) && entry.Registration.Server.Equals(registration.Server);
         if (!known)
         {
-            _servers[registration.Index] = new ServerEntry(registration, connected, []);
+            _servers[registration.Index] = new ServerEntry(registration, SingletonLocation.NodeOf(registration.Server, Context.System), connected, []);
             Context.Watch(registration.Server);
             _log.Info("{0} is up at {1}:{2} (capacity {3})", registration.Name, registration.Host, registration.Port, registration.Capacity);
         }
@@ -158,8 +158,7 @@ public sealed class BalancerActor : ReceiveActor, IWithTimers, IWithStash
         Sender.Tell(new ServerAssigned(picked.Host, picked.Port));
     }
 
-    private bool IsUnreachable(ServerEntry entry) =>
-        _unreachableNodes.Contains(SingletonLocation.NodeOf(entry.Registration.Server, Context.System));
+    private bool IsUnreachable(ServerEntry entry) => _unreachableNodes.Contains(entry.Node);
 
     private void DropExpiredReservations(DateTimeOffset reservedSince)
     {
@@ -169,8 +168,9 @@ public sealed class BalancerActor : ReceiveActor, IWithTimers, IWithStash
         }
     }
 
+    /// <param name="Node">The cluster node the server runs on, as reachability events name it.</param>
     /// <param name="Reservations">When each address not yet used was handed out, oldest first.</param>
-    private sealed record ServerEntry(RegisterServer Registration, int Connected, IReadOnlyList<DateTimeOffset> Reservations)
+    private sealed record ServerEntry(RegisterServer Registration, Address Node, int Connected, IReadOnlyList<DateTimeOffset> Reservations)
     {
         public ServerSlot ToSlot() => new(
             Registration.Index,

@@ -67,10 +67,7 @@ public sealed class NameRegistry : ReceiveActor, IWithTimers, IWithStash
             if (_owners.TryGetValue(release.Name, out var owner) && owner.Equals(Sender))
             {
                 _owners.Remove(release.Name);
-                if (!_owners.ContainsValue(owner))
-                {
-                    Context.Unwatch(owner);
-                }
+                Context.Unwatch(owner);
             }
         });
         Receive<ServerStatus>(Relearn);

@@ -78,6 +78,13 @@ public partial class ProcessClusterSpecs
             Assert.InRange(double.Parse(countsAfter["approaches"], CultureInfo.InvariantCulture), double.Parse(countsBefore["approaches"], CultureInfo.InvariantCulture), double.MaxValue);
             Assert.InRange(double.Parse(countsAfter["lost"], CultureInfo.InvariantCulture), double.Parse(countsBefore["lost"], CultureInfo.InvariantCulture), double.MaxValue);
             Assert.EndsWith("online=1", await StatsLineAsync(() => RecoveredStatsLines(logs), "online=1$"));
+
+            // run.ps1 starts the killed node 0 again, and it rejoins the cluster.
+            Assert.Contains("ChatActors: node 0 exited with code 137; starting it again", cluster.Output);
+            await Eventually.HoldsAsync(
+                () => cluster.Output.Count(line => line.StartsWith("Press Ctrl+C", StringComparison.Ordinal)) == 2,
+                "node 0 up again",
+                FailoverTimeout);
             await ann.DisposeAsync();
 
             var exitCode = await cluster.InterruptAsync();

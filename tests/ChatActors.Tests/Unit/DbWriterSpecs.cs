@@ -166,4 +166,21 @@ public class DbWriterSpecs : Akka.TestKit.Xunit2.TestKit
             Sessions().Select(row => new[] { row[1], row[3] }).ToList());
         Assert.Equal([["5"]], SqliteFile.Rows(_path, "SELECT Sequence_Nr FROM chat_projection"));
     }
+
+    [Fact]
+    public void A_writer_told_to_stop_when_its_singleton_moves_writes_what_is_pending_first()
+    {
+        // A long flush interval: without the stop, nothing would be written yet.
+        var writer = StartWriter(settings: FastSettings with { FlushInterval = TimeSpan.FromMinutes(1) });
+        Flush(writer);
+        writer.Tell(new StatsEventRecorded(1, new ClientJoined("ann", JoinedAt)));
+        writer.Tell(new ServerTotalsChanged(new ServerRow("24 Nov 26", 0, 1, 1, 0, 0)));
+        Watch(writer);
+
+        writer.Tell(FlushAndStop.Instance);
+
+        ExpectTerminated(writer, TimeSpan.FromSeconds(10));
+        Assert.Equal([["24 Nov 26", "ann", "03:04:05 PM", "0"]], Sessions());
+        Assert.Equal([["1"]], SqliteFile.Rows(_path, "SELECT Today_Count FROM server"));
+    }
 }

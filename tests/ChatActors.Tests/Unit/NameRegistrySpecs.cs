@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.TestKit;
 using ChatActors.Actors;
 using ChatActors.Messages;
 
@@ -7,6 +8,18 @@ namespace ChatActors.Tests.Unit;
 
 public class NameRegistrySpecs : Akka.TestKit.Xunit2.TestKit
 {
+    /// <summary>A registry past its relearn window, a probe for its chat topic, and a session that owns "alice".</summary>
+    private (IActorRef Registry, TestProbe ChatTopic, TestProbe Alice) StartWithAlice()
+    {
+        var chatTopic = CreateTestProbe();
+        var registry = Sys.ActorOf(NameRegistry.Props(chatTopic, TimeSpan.Zero));
+        chatTopic.ExpectMsg<Publish>(publish => publish.Message is ReportServerStatus);
+        var alice = CreateTestProbe();
+        registry.Tell(new ClaimName("alice"), alice);
+        alice.ExpectMsg(new NameClaimed("alice"));
+        return (registry, chatTopic, alice);
+    }
+
     [Fact]
     public void A_name_belongs_to_one_session_until_it_releases_it()
     {
@@ -33,12 +46,7 @@ public class NameRegistrySpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void A_release_that_arrives_after_the_sessions_death_is_still_a_goodbye()
     {
-        var chatTopic = CreateTestProbe();
-        var registry = Sys.ActorOf(NameRegistry.Props(chatTopic, TimeSpan.Zero));
-        chatTopic.ExpectMsg<Publish>(publish => publish.Message is ReportServerStatus);
-        var alice = CreateTestProbe();
-        registry.Tell(new ClaimName("alice"), alice);
-        alice.ExpectMsg(new NameClaimed("alice"));
+        var (registry, chatTopic, alice) = StartWithAlice();
 
         Watch(alice);
         alice.Tell(PoisonPill.Instance);
@@ -51,12 +59,7 @@ public class NameRegistrySpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void A_session_that_stops_without_a_goodbye_frees_its_name_and_everyone_sees_it_exit()
     {
-        var chatTopic = CreateTestProbe();
-        var registry = Sys.ActorOf(NameRegistry.Props(chatTopic, TimeSpan.Zero));
-        chatTopic.ExpectMsg<Publish>(publish => publish.Message is ReportServerStatus);
-        var alice = CreateTestProbe();
-        registry.Tell(new ClaimName("alice"), alice);
-        alice.ExpectMsg(new NameClaimed("alice"));
+        var (registry, chatTopic, alice) = StartWithAlice();
 
         Watch(alice);
         alice.Tell(PoisonPill.Instance);
