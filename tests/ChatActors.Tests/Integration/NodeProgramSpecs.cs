@@ -68,6 +68,37 @@ public class NodeProgramSpecs
     }
 
     [Fact]
+    public async Task Ctrl_c_while_the_node_is_still_joining_its_cluster_stops_it_at_once()
+    {
+        // Nobody listens at the seed, so the node keeps trying to join (for up to 20 s).
+        var seed = NodeProcesses.FreeRange(1);
+        using var node = Process.Start(new ProcessStartInfo("dotnet")
+        {
+            ArgumentList =
+            {
+                Path.Combine(AppContext.BaseDirectory, "ChatActors.Node.dll"), "--db", TestNode.NewDatabasePath(), "--approach", "process",
+                "--seed-nodes", $"127.0.0.1:{seed}", "--servers", "1", "--balancer-port", "0", "--server-port", "0", "--remote-port", "0",
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        node.OutputDataReceived += (_, line) => output.Enqueue(line.Data ?? string.Empty);
+        node.BeginOutputReadLine();
+        node.BeginErrorReadLine();
+        await Eventually.HoldsAsync(() => output.Any(line => line.Contains("Cluster Node", StringComparison.Ordinal)), "the node joining", TimeSpan.FromSeconds(60));
+
+        using (var interrupt = Process.Start("kill", $"-INT {node.Id}"))
+        {
+            await interrupt.WaitForExitAsync();
+        }
+
+        await node.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, node.ExitCode);
+        Assert.Contains("Stopped before the node was up.", output);
+    }
+
+    [Fact]
     public async Task Run_ps1_serves_clients_and_stops_cleanly_on_ctrl_c()
     {
         await RunToEndAsync("dotnet", "tool restore", Repository.Root);
