@@ -9,7 +9,7 @@ namespace ChatActors.Actors;
 /// <summary>
 /// Knows which servers are up, how loaded they are and which addresses it handed out
 /// recently; answers <see cref="AssignServer"/> with the algorithm of PROTOCOL.md section 1
-/// and counts every approach and every client it turns away. It is a cluster singleton:
+/// (the edge has the answer counted before the client sees it). It is a cluster singleton:
 /// when it starts (or moves) it relearns every live server and its load before it answers,
 /// and it skips the servers of a node that the cluster sees as unreachable.
 /// </summary>
@@ -17,7 +17,6 @@ public sealed class BalancerActor : ReceiveActor, IWithTimers, IWithStash
 {
     private readonly BalancingAlgorithm _algorithm;
     private readonly TimeSpan _reservationTimeout;
-    private readonly IActorRef _stats;
     private readonly IActorRef _chatTopic;
     private readonly TimeSpan _relearnWindow;
     private readonly TimeProvider _clock;
@@ -27,11 +26,10 @@ public sealed class BalancerActor : ReceiveActor, IWithTimers, IWithStash
     private int? _lastPicked;
     private int _nextFreeIndex;
 
-    public BalancerActor(BalancingAlgorithm algorithm, TimeSpan reservationTimeout, IActorRef stats, IActorRef chatTopic, TimeSpan relearnWindow, TimeProvider clock)
+    public BalancerActor(BalancingAlgorithm algorithm, TimeSpan reservationTimeout, IActorRef chatTopic, TimeSpan relearnWindow, TimeProvider clock)
     {
         _algorithm = algorithm;
         _reservationTimeout = reservationTimeout;
-        _stats = stats;
         _chatTopic = chatTopic;
         _relearnWindow = relearnWindow;
         _clock = clock;
@@ -50,8 +48,8 @@ public sealed class BalancerActor : ReceiveActor, IWithTimers, IWithStash
 
     public IStash Stash { get; set; } = null!;
 
-    public static Props Props(BalancingAlgorithm algorithm, TimeSpan reservationTimeout, IActorRef stats, IActorRef chatTopic, TimeSpan relearnWindow, TimeProvider clock) =>
-        Akka.Actor.Props.Create(() => new BalancerActor(algorithm, reservationTimeout, stats, chatTopic, relearnWindow, clock));
+    public static Props Props(BalancingAlgorithm algorithm, TimeSpan reservationTimeout, IActorRef chatTopic, TimeSpan relearnWindow, TimeProvider clock) =>
+        Akka.Actor.Props.Create(() => new BalancerActor(algorithm, reservationTimeout, chatTopic, relearnWindow, clock));
 
     protected override void PreStart()
     {
@@ -140,14 +138,12 @@ public sealed class BalancerActor : ReceiveActor, IWithTimers, IWithStash
 
     private void Assign()
     {
-        _stats.Tell(CountApproach.Instance);
         var now = _clock.GetUtcNow();
         DropExpiredReservations(now - _reservationTimeout);
         var candidates = _servers.Values.Where(entry => !IsUnreachable(entry)).Select(entry => entry.ToSlot());
         var picked = ServerPicker.Pick(_algorithm, candidates, _lastPicked);
         if (picked is null)
         {
-            _stats.Tell(CountLostClient.Instance);
             Sender.Tell(NoServerAvailable.Instance);
             return;
         }

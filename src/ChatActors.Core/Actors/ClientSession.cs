@@ -13,14 +13,15 @@ namespace ChatActors.Actors;
 /// <summary>
 /// One client connection: framing, the join, chat and the leave. Its phases are explicit
 /// states; messages that arrive while it waits for the name registry or the stats actor
-/// wait in its inbox and are handled in order afterwards. It writes through the
-/// <see cref="ConnectionWriter"/> its server gives it; the server closes that writer
-/// when the session has stopped.
+/// wait in its inbox and are handled in order afterwards. The client sees its join only
+/// once the join is journaled, and its connection closes only once its leave is. It
+/// writes through the <see cref="ConnectionWriter"/> its server gives it; the server
+/// closes that writer when the session has stopped.
 /// </summary>
 public sealed class ClientSession : ReceiveActor, IWithTimers
 {
     private const int ReadBufferBytes = 16 * 1024;
-    private const string JoinTimerKey = "join";
+    private const string AnswerTimerKey = "answer";
 
     private readonly Socket _socket;
     private readonly ConnectionWriter _writer;
@@ -33,7 +34,7 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
     private readonly Queue<Frame> _inbox = new();
     private readonly CancellationTokenSource _reading = new();
     private string _name = string.Empty;
-    private DateTime _joinedAt;
+    private JoinRecorded? _join;
     private bool _connectionClosed;
     private bool _inChat;
 
@@ -79,15 +80,8 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
         Receive<ConnectionClosed>(_ => Context.Stop(Self));
         Receive<OutboundOverflowed>(_ => Context.Stop(Self));
         Receive<NameClaimed>(late => _names.Tell(new ReleaseName(late.Name)));
-        UndoLateJoinRecorded();
+        Receive<EndSession>(_ => Context.Stop(Self));
     }
-
-    /// <summary>
-    /// An answer to a join that already timed out can arrive in any later state; undoing it
-    /// keeps the client from being counted online twice.
-    /// </summary>
-    private void UndoLateJoinRecorded() =>
-        Receive<JoinRecorded>(late => _stats.Tell(new RecordLeave(late.User, late.JoinedAt, null)));
 
     private void ClaimingName()
     {
@@ -96,11 +90,12 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
         {
             _name = claimed.Name;
             Context.Parent.Tell(new SessionNamed(_name));
-            _stats.Tell(new RecordJoin(_name));
+            _stats.Tell(new RecordJoin(_name, _settings.Counting.Deadline()));
+            // A join the stats actor accepted is journaled or failed within this; the client waits for the outcome.
+            Timers.StartSingleTimer(AnswerTimerKey, JoinTimedOut.Instance, _settings.Counting.AnswerWithin);
             Become(RecordingJoin);
         });
         Receive<NameInUse>(inUse => FailJoin(Wire.NameInUse(inUse.Name)));
-        UndoLateJoinRecorded();
     }
 
     private void RecordingJoin()
@@ -108,14 +103,15 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
         ReceiveWhileWaiting();
         Receive<JoinRecorded>(recorded =>
         {
-            Timers.Cancel(JoinTimerKey);
-            _joinedAt = recorded.JoinedAt;
+            Timers.Cancel(AnswerTimerKey);
+            _join = recorded;
             _inChat = true;
             Context.Parent.Tell(new SessionJoined(_name));
             Publish(Wire.EncodeLine(Wire.JoinLine(_name)), ActorRefs.Nobody);
             Become(Chatting);
             HandleChat();
         });
+        Receive<CountRefused>(_ => JoinFailed());
     }
 
     private void Chatting()
@@ -131,7 +127,23 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
             _log.Warning("{0} on {1} did not read its messages and was disconnected", _name, _settings.ServerName);
             Leave(rating: null);
         });
-        UndoLateJoinRecorded();
+        Receive<EndSession>(_ => Leave(rating: null));
+    }
+
+    /// <summary>The session has left the chat and waits for its leave to be journaled; then it stops and its connection closes.</summary>
+    private void Leaving()
+    {
+        Receive<Counted>(_ => Context.Stop(Self));
+        Receive<CountRefused>(_ => Context.Stop(Self));
+        Receive<LeaveTimedOut>(_ =>
+        {
+            _log.Warning("The leave of {0} on {1} was not journaled within {2}", _name, _settings.ServerName, _settings.Counting.AnswerWithin);
+            Context.Stop(Self);
+        });
+        Receive<BytesReceived>(_ => { });
+        Receive<ConnectionClosed>(_ => { });
+        Receive<OutboundOverflowed>(_ => { });
+        Receive<EndSession>(_ => { });
     }
 
     private void ReceiveWhileWaiting()
@@ -141,22 +153,30 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
         Receive<OutboundOverflowed>(_ => _connectionClosed = true);
         Receive<JoinTimedOut>(_ =>
         {
-            _log.Warning("A join on {0} got no answer within {1}; the client was told to try again", _settings.ServerName, _settings.JoinTimeout);
-            if (_name.Length > 0)
-            {
-                _names.Tell(new ReleaseName(_name));
-                Context.Parent.Tell(SessionUnnamed.Instance);
-                _name = string.Empty;
-            }
-
-            FailJoin(Wire.JoinFailed);
+            _log.Warning("A join on {0} got no answer in time; the client was told to try again", _settings.ServerName);
+            JoinFailed();
         });
+        // Shutdown while the join is pending: the stats actor may still count it, so the session waits for its answer.
+        Receive<EndSession>(_ => _connectionClosed = true);
+    }
+
+    /// <summary>The join is not counted and never will be: the name goes back and the client may try again.</summary>
+    private void JoinFailed()
+    {
+        if (_name.Length > 0)
+        {
+            _names.Tell(new ReleaseName(_name));
+            Context.Parent.Tell(SessionUnnamed.Instance);
+            _name = string.Empty;
+        }
+
+        FailJoin(Wire.JoinFailed);
     }
 
     /// <summary>Tells the client why its join did not go through; it may try again.</summary>
     private void FailJoin(string error)
     {
-        Timers.Cancel(JoinTimerKey);
+        Timers.Cancel(AnswerTimerKey);
         _writer.TryEnqueue(error);
         if (_connectionClosed)
         {
@@ -183,7 +203,7 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
             if (frame is TextFrame text && ChatRules.TryParseJoin(text.Text, out var name))
             {
                 _names.Tell(new ClaimName(name));
-                Timers.StartSingleTimer(JoinTimerKey, JoinTimedOut.Instance, _settings.JoinTimeout);
+                Timers.StartSingleTimer(AnswerTimerKey, JoinTimedOut.Instance, _settings.JoinTimeout);
                 Become(ClaimingName);
                 return;
             }
@@ -240,14 +260,16 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
     private void Leave(double? rating)
     {
         EndChat(rating);
-        Context.Stop(Self);
+        Context.Parent.Tell(SessionLeft.Instance);
+        Timers.StartSingleTimer(AnswerTimerKey, LeaveTimedOut.Instance, _settings.Counting.AnswerWithin);
+        Become(Leaving);
     }
 
     private void EndChat(double? rating)
     {
         _inChat = false;
         Publish(Wire.EncodeLine(Wire.ExitLine(_name)), Self);
-        _stats.Tell(new RecordLeave(_name, _joinedAt, rating));
+        _stats.Tell(new RecordLeave(_name, _join!.JoinedAt, _join.SequenceNr, rating, _settings.Counting.Deadline()));
         _names.Tell(new ReleaseName(_name));
     }
 
@@ -281,6 +303,11 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
     private sealed record JoinTimedOut
     {
         public static readonly JoinTimedOut Instance = new();
+    }
+
+    private sealed record LeaveTimedOut
+    {
+        public static readonly LeaveTimedOut Instance = new();
     }
 
     private sealed record ConnectionClosed

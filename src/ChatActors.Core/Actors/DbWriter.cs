@@ -9,8 +9,10 @@ namespace ChatActors.Actors;
 /// Owns every write to storage.db. The <c>session</c> table is a projection of the stats
 /// journal: on start the writer reads its offset and catches up from the journal, then
 /// follows the events the stats actor sends. The <c>server</c> row follows the newest
-/// totals. Writes are batched (one transaction at most every flush interval), retried
-/// with backoff, and what still fails is logged as an error with its rows. A cluster
+/// totals. Writes are batched (one transaction at most every flush interval). A write that
+/// fails (the file is locked, full or read-only) is retried with capped backoff for as long
+/// as it takes, with one warning per outage: the offset never moves past a row that is not
+/// written, so nothing is skipped and, after a restart, nothing is written twice. A cluster
 /// singleton beside the stats actor: when it moves, it writes what is pending first.
 /// </summary>
 public sealed class DbWriter : ReceiveActor, IWithTimers, IWithStash
@@ -18,7 +20,7 @@ public sealed class DbWriter : ReceiveActor, IWithTimers, IWithStash
     private const string WriteTimerKey = "write";
     private const string CatchUpTimerKey = "catch-up";
 
-    private readonly string _dbPath;
+    private readonly StorageFile _db;
     private readonly JournalReader _readJournal;
     private readonly DbWriterSettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -26,13 +28,16 @@ public sealed class DbWriter : ReceiveActor, IWithTimers, IWithStash
     private readonly List<IActorRef> _flushWaiters = [];
     private ServerRow? _pendingServer;
     private long _highestSequenceNr;
+    private long _writtenThrough;
     private Batch? _writing;
     private int _failedAttempts;
+    private DateTime _outageStartedUtc;
     private bool _stopWhenFlushed;
+    private (long SequenceNr, IActorRef ReplyTo)? _projectionAwaited;
 
-    public DbWriter(string dbPath, JournalReader readJournal, DbWriterSettings settings)
+    public DbWriter(StorageFile db, JournalReader readJournal, DbWriterSettings settings)
     {
-        _dbPath = dbPath;
+        _db = db;
         _readJournal = readJournal;
         _settings = settings;
         Starting();
@@ -45,20 +50,20 @@ public sealed class DbWriter : ReceiveActor, IWithTimers, IWithStash
 
     public IStash Stash { get; set; } = null!;
 
-    public static Props Props(string dbPath, JournalReader readJournal, DbWriterSettings settings) =>
-        Akka.Actor.Props.Create(() => new DbWriter(dbPath, readJournal, settings));
+    public static Props Props(StorageFile db, JournalReader readJournal, DbWriterSettings settings) =>
+        Akka.Actor.Props.Create(() => new DbWriter(db, readJournal, settings));
 
     protected override void PreStart() => CatchUp();
 
     private void CatchUp()
     {
-        var dbPath = _dbPath;
+        var db = _db;
         var readJournal = _readJournal;
         LoadAsync().PipeTo(Self, failure: cause => new CatchUpFailed(cause));
 
         async Task<object> LoadAsync()
         {
-            var offset = await Task.Run(() => StorageDatabase.ReadOffset(dbPath));
+            var offset = await Task.Run(() => StorageDatabase.ReadOffset(db));
             return new CaughtUp(offset, await readJournal(offset));
         }
     }
@@ -68,6 +73,7 @@ public sealed class DbWriter : ReceiveActor, IWithTimers, IWithStash
         Receive<CaughtUp>(caughtUp =>
         {
             _highestSequenceNr = caughtUp.Offset;
+            _writtenThrough = caughtUp.Offset;
             foreach (var recorded in caughtUp.Events)
             {
                 Enqueue(recorded);
@@ -80,7 +86,7 @@ public sealed class DbWriter : ReceiveActor, IWithTimers, IWithStash
         });
         Receive<CatchUpFailed>(failed =>
         {
-            _log.Error(failed.Cause, "Cannot read {0} or the journal to catch up; trying again", _dbPath);
+            _log.Error(failed.Cause, "Cannot read {0} or the journal to catch up; trying again", _db.Path);
             Timers.StartSingleTimer(CatchUpTimerKey, RetryCatchUp.Instance, _settings.MaxRetryDelay);
         });
         Receive<RetryCatchUp>(_ => CatchUp());
@@ -117,34 +123,61 @@ public sealed class DbWriter : ReceiveActor, IWithTimers, IWithStash
                 StartWrite();
             }
         });
+        Receive<AwaitProjectedThrough>(awaited =>
+        {
+            _projectionAwaited = (awaited.SequenceNr, Sender);
+            AnswerProjectionAwaited();
+        });
         Receive<WriteTick>(_ => StartWrite());
         Receive<WriteSucceeded>(_ =>
         {
+            if (_failedAttempts > 0)
+            {
+                _log.Info("storage.db is written again after {0:0} s; caught up through event {1}", (DateTime.UtcNow - _outageStartedUtc).TotalSeconds, _writing!.LastSequenceNr ?? _writtenThrough);
+            }
+
+            _writtenThrough = _writing!.LastSequenceNr ?? _writtenThrough;
             _writing = null;
             _failedAttempts = 0;
+            AnswerProjectionAwaited();
             AfterWrite();
         });
         Receive<WriteFailed>(failed =>
         {
-            var batch = _writing!;
-            if (++_failedAttempts < _settings.MaxAttempts)
+            if (_failedAttempts++ == 0)
             {
-                var delay = RetryDelay(_failedAttempts);
-                _log.Warning("Writing to {0} failed ({1}); attempt {2} of {3} in {4}", _dbPath, failed.Cause.Message, _failedAttempts + 1, _settings.MaxAttempts, delay);
-                Timers.StartSingleTimer(WriteTimerKey, RetryWrite.Instance, delay);
+                _outageStartedUtc = DateTime.UtcNow;
+                _log.Warning(
+                    "Cannot write to {0} ({1}); {2} events behind. Retrying until it can be written; nothing is skipped",
+                    _db.Path,
+                    failed.Cause.Message,
+                    _highestSequenceNr - _writtenThrough);
+            }
+
+            if (_stopWhenFlushed)
+            {
+                _log.Warning("Stopping with storage.db {0} events behind; the next writer catches up from the journal", _highestSequenceNr - _writtenThrough);
+                Context.Stop(Self);
                 return;
             }
 
-            foreach (var row in batch.Rows())
-            {
-                _log.Error(failed.Cause, "Gave up writing to {0} after {1} attempts: {2}", _dbPath, _failedAttempts, row);
-            }
-
-            _writing = null;
-            _failedAttempts = 0;
-            AfterWrite();
+            Timers.StartSingleTimer(WriteTimerKey, RetryWrite.Instance, RetryDelay(_failedAttempts));
         });
-        Receive<RetryWrite>(_ => Write(_writing!));
+        Receive<RetryWrite>(_ =>
+        {
+            // What arrived during the outage goes with the retry, so the catch-up is one transaction.
+            _writing = _writing!.Merge(TakePending());
+            Write(_writing);
+        });
+    }
+
+    private void AnswerProjectionAwaited()
+    {
+        if (_projectionAwaited is { } awaited && awaited.SequenceNr <= _writtenThrough)
+        {
+            awaited.ReplyTo.Tell(new ProjectedThrough(awaited.SequenceNr));
+            _projectionAwaited = null;
+        }
     }
 
     private void Enqueue(StatsEventRecorded recorded)
@@ -176,16 +209,22 @@ public sealed class DbWriter : ReceiveActor, IWithTimers, IWithStash
             return;
         }
 
-        _writing = new Batch([.. _pendingSessions], _pendingServer);
+        _writing = TakePending();
+        Write(_writing);
+    }
+
+    private Batch TakePending()
+    {
+        var batch = new Batch([.. _pendingSessions], _pendingServer);
         _pendingSessions.Clear();
         _pendingServer = null;
-        Write(_writing);
+        return batch;
     }
 
     private void Write(Batch batch)
     {
-        var dbPath = _dbPath;
-        Task.Run(() => StorageDatabase.Write(dbPath, batch.Sessions, batch.Server))
+        var db = _db;
+        Task.Run(() => StorageDatabase.Write(db, batch.Sessions, batch.Server))
             .PipeTo(Self, success: () => WriteSucceeded.Instance, failure: cause => new WriteFailed(cause));
     }
 
@@ -219,7 +258,10 @@ public sealed class DbWriter : ReceiveActor, IWithTimers, IWithStash
 
     private sealed record Batch(IReadOnlyList<SessionChange> Sessions, ServerRow? Server)
     {
-        public IEnumerable<object> Rows() => Sessions.Where(change => change is not NoSessionChange).Cast<object>().Concat(Server is null ? [] : [Server]);
+        public long? LastSequenceNr => Sessions.Count == 0 ? null : Sessions[^1].SequenceNr;
+
+        /// <summary>This batch followed by a later one: all session changes in order, the newer server row.</summary>
+        public Batch Merge(Batch later) => new([.. Sessions, .. later.Sessions], later.Server ?? Server);
     }
 
     private sealed record CaughtUp(long Offset, IReadOnlyList<StatsEventRecorded> Events);
@@ -250,8 +292,8 @@ public sealed class DbWriter : ReceiveActor, IWithTimers, IWithStash
 }
 
 /// <param name="FlushInterval">At most one write per interval while the chat runs.</param>
-/// <param name="MaxAttempts">Attempts per batch before its rows are logged as errors and dropped.</param>
-public sealed record DbWriterSettings(TimeSpan FlushInterval, int MaxAttempts, TimeSpan FirstRetryDelay, TimeSpan MaxRetryDelay)
+/// <param name="FirstRetryDelay">The wait before the first retry; it doubles per failed attempt up to <paramref name="MaxRetryDelay"/>.</param>
+public sealed record DbWriterSettings(TimeSpan FlushInterval, TimeSpan FirstRetryDelay, TimeSpan MaxRetryDelay)
 {
-    public static readonly DbWriterSettings Default = new(TimeSpan.FromMilliseconds(250), 10, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5));
+    public static readonly DbWriterSettings Default = new(TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5));
 }

@@ -14,6 +14,7 @@ namespace ChatActors.Actors;
 /// fan-out of every broadcast to its joined clients. It subscribes to the chat topic
 /// before it accepts anyone, so no joined client can miss a line, and tells the
 /// singletons (balancer, name registry, stats) what it holds whenever one of them asks.
+/// On <see cref="StopServing"/> it ends its sessions and stops after the last one.
 /// </summary>
 public sealed class ServerActor : ReceiveActor, IWithStash
 {
@@ -27,6 +28,7 @@ public sealed class ServerActor : ReceiveActor, IWithStash
     private readonly Dictionary<IActorRef, Member> _members = new();
     private readonly Dictionary<IActorRef, string> _names = new();
     private long _sessionsStarted;
+    private long _onlineVersion;
 
     public ServerActor(ServerSettings settings, Socket listener, IActorRef balancer, ChatServices services)
     {
@@ -86,13 +88,50 @@ public sealed class ServerActor : ReceiveActor, IWithStash
             _log.Info("{0} joined {1}", joined.Name, _settings.Name);
             ReportOnline();
         });
+        Receive<SessionLeft>(_ => RemoveMember(Sender));
         Receive<ReportServerStatus>(report => report.ReplyTo.Tell(new ServerStatus(
             Registration,
             _connections.Count,
             _names.Select(pair => new HeldName(pair.Value, pair.Key)).ToList(),
-            _members.Count)));
+            Online)));
         Receive<Terminated>(terminated => Remove(terminated.ActorRef));
         Receive<AcceptFailed>(failed => throw new InvalidOperationException($"{_settings.Name} cannot accept connections", failed.Cause));
+        Receive<StopServing>(_ =>
+        {
+            _accepting.Cancel();
+            _listener.Dispose();
+            Become(Stopping);
+            foreach (var session in _connections.Keys)
+            {
+                session.Tell(EndSession.Instance);
+            }
+
+            StopWhenNoSessions();
+        });
+    }
+
+    /// <summary>Broadcasts still reach the clients that have not left yet; the server stops after its last session.</summary>
+    private void Stopping()
+    {
+        Receive<ChatLines>(FanOut);
+        Receive<SessionLeft>(_ => RemoveMember(Sender));
+        Receive<SessionNamed>(named => _names[Sender] = named.Name);
+        Receive<SessionUnnamed>(_ => _names.Remove(Sender));
+        Receive<SessionJoined>(_ => Sender.Tell(EndSession.Instance));
+        Receive<Terminated>(terminated =>
+        {
+            Remove(terminated.ActorRef);
+            StopWhenNoSessions();
+        });
+        Receive<ConnectionAccepted>(accepted => accepted.Socket.Dispose());
+    }
+
+    private void StopWhenNoSessions()
+    {
+        if (_connections.Count == 0)
+        {
+            Context.Stop(Self);
+        }
     }
 
     private void FanOut(ChatLines lines)
@@ -112,9 +151,7 @@ public sealed class ServerActor : ReceiveActor, IWithStash
         if (_connections.Count >= _settings.Capacity)
         {
             _log.Info("{0} is full: turned away {1}", _settings.Name, socket.RemoteEndPoint);
-            _services.Stats.Tell(CountLostClient.Instance);
-            connection.TryEnqueue(Wire.ServerBusy);
-            connection.Close(_settings.Session.CloseDrainTimeout);
+            _ = TurnAwayAsync(connection, _services.Stats, _settings.Session);
             return;
         }
 
@@ -126,14 +163,37 @@ public sealed class ServerActor : ReceiveActor, IWithStash
         ReportLoad();
     }
 
-    private void Remove(IActorRef session)
+    /// <summary>The client sees <c>Server busy</c> only once it is counted lost; uncounted, the connection just closes.</summary>
+    private static async Task TurnAwayAsync(ConnectionWriter connection, IActorRef stats, SessionSettings settings)
     {
-        _names.Remove(session);
+        try
+        {
+            if (await stats.Ask<object>(new CountLostClient(settings.Counting.Deadline()), settings.Counting.AnswerWithin) is Counted)
+            {
+                connection.TryEnqueue(Wire.ServerBusy);
+            }
+        }
+        catch (AskTimeoutException)
+        {
+            // Not counted: the client gets no answer.
+        }
+
+        connection.Close(settings.CloseDrainTimeout);
+    }
+
+    private void RemoveMember(IActorRef session)
+    {
         if (_members.Remove(session, out var member))
         {
             _log.Info("{0} left {1}", member.Name, _settings.Name);
             ReportOnline();
         }
+    }
+
+    private void Remove(IActorRef session)
+    {
+        _names.Remove(session);
+        RemoveMember(session);
 
         // Count the client out before its connection closes, so that a client that sees the
         // close and asks the balancer again finds the balancer already knowing of the free place.
@@ -146,7 +206,13 @@ public sealed class ServerActor : ReceiveActor, IWithStash
 
     private void ReportLoad() => _balancer.Tell(new ServerLoad(_settings.Index, _connections.Count));
 
-    private void ReportOnline() => _services.Stats.Tell(new ServerOnline(Self, _members.Count));
+    private ServerOnline Online => new(Self, _members.Count, _onlineVersion);
+
+    private void ReportOnline()
+    {
+        _onlineVersion++;
+        _services.Stats.Tell(Online);
+    }
 
     private sealed record Member(string Name, ConnectionWriter Writer);
 }

@@ -11,8 +11,10 @@ namespace ChatActors.Actors;
 
 /// <summary>
 /// Owns the counters of PROTOCOL.md section 3 for the whole chat. Every event is
-/// journaled before it counts (a join is acknowledged only then), snapshots keep
-/// recovery short, and each persisted event goes on to the <see cref="DbWriter"/>.
+/// journaled before it counts, and every request is answered only then, so that no client
+/// sees an outcome that is not counted. Snapshots keep recovery short; the journal is
+/// trimmed behind a snapshot once storage.db holds its events; each persisted event goes
+/// on to the <see cref="DbWriter"/>.
 /// Logs the stats line when the counters change, at most once a second. It is a cluster
 /// singleton: wherever it starts it recovers every count from the journal, and <c>online</c>
 /// is the sum of the joined clients that the live servers report (relearned from them on start).
@@ -29,8 +31,10 @@ public sealed class StatsActor : ReceivePersistentActor, IWithTimers
     private readonly int _snapshotInterval;
     private readonly IActorRef _chatTopic;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<IActorRef, int> _joinedByServer = new();
+    private readonly Dictionary<IActorRef, ServerOnline> _onlineByServer = new();
     private StatsState _state = StatsState.Empty;
+    private long _snapshotSequenceNr;
+    private bool _recovered;
     private StatsSnapshot? _lastLogged;
 
     /// <param name="legacyCounters">The newest <c>server</c> row of an existing storage.db, used only when the journal is empty.</param>
@@ -43,21 +47,27 @@ public sealed class StatsActor : ReceivePersistentActor, IWithTimers
         _legacyCounters = legacyCounters;
         _snapshotInterval = snapshotInterval;
 
-        Recover<SnapshotOffer>(offer => _state = (StatsState)offer.Snapshot);
+        Recover<SnapshotOffer>(offer =>
+        {
+            _state = (StatsState)offer.Snapshot;
+            _snapshotSequenceNr = offer.Metadata.SequenceNr;
+        });
         Recover<IStatsEvent>(recovered => _state = _state.Apply(recovered));
         Recover<RecoveryCompleted>(_ => OnRecoveryCompleted());
 
-        Command<CountApproach>(_ => Record(new ClientApproached(Now)));
-        Command<CountLostClient>(_ => Record(new ClientLost(Now)));
-        Command<RecordJoin>(join =>
-        {
-            var replyTo = Sender;
-            Record(new ClientJoined(join.User, Now), joined => replyTo.Tell(new JoinRecorded(join.User, joined.At)));
-        });
-        Command<RecordLeave>(leave => Record(new ClientLeft(leave.User, leave.JoinedAt, Now, leave.Rating)));
-        Command<ServerOnline>(online => CountOnline(online.Server, online.Joined));
-        Command<ServerStatus>(status => CountOnline(status.Registration.Server, status.Joined));
-        Command<Terminated>(terminated => _joinedByServer.Remove(terminated.ActorRef));
+        Command<CountApproach>(approach => Record(
+            approach,
+            approach.TurnedAway ? [new ClientApproached(Now), new ClientLost(Now)] : [new ClientApproached(Now)],
+            _ => Counted.Instance));
+        Command<CountLostClient>(lost => Record(lost, [new ClientLost(Now)], _ => Counted.Instance));
+        Command<RecordJoin>(join => Record(join, [new ClientJoined(join.User, Now)], joined => new JoinRecorded(join.User, joined.At, LastSequenceNr)));
+        Command<RecordLeave>(leave => Record(
+            leave,
+            [new ClientLeft(leave.User, leave.JoinedAt, leave.JoinSequenceNr, Now, leave.Rating)],
+            _ => Counted.Instance));
+        Command<ServerOnline>(CountOnline);
+        Command<ServerStatus>(status => CountOnline(status.Online));
+        Command<Terminated>(terminated => _onlineByServer.Remove(terminated.ActorRef));
         Command<GetStats>(_ => Sender.Tell(Snapshot()));
         Command<FlushStats>(_ =>
         {
@@ -69,10 +79,20 @@ public sealed class StatsActor : ReceivePersistentActor, IWithTimers
             });
         });
         Command<Tick>(_ => LogIfChanged());
-        Command<SaveSnapshotSuccess>(saved => DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotSuccess>(saved =>
+        {
+            _snapshotSequenceNr = saved.Metadata.SequenceNr;
+            DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
+            _dbWriter.Tell(new AwaitProjectedThrough(_snapshotSequenceNr));
+        });
         Command<SaveSnapshotFailure>(failed => _log.Warning("Could not save a stats snapshot: {0}", failed.Cause.Message));
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(failed => _log.Warning("Could not delete old stats snapshots: {0}", failed.Cause.Message));
+        // Only events that both a snapshot and storage.db hold are forgotten, so neither a
+        // recovery nor the storage.db writer's catch-up ever needs one of them again.
+        Command<ProjectedThrough>(projected => DeleteMessages(Math.Min(projected.SequenceNr, _snapshotSequenceNr)));
+        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteMessagesFailure>(failed => _log.Warning("Could not trim the stats journal: {0}", failed.Cause.Message));
     }
 
     public override string PersistenceId => StatsPersistenceId;
@@ -86,13 +106,34 @@ public sealed class StatsActor : ReceivePersistentActor, IWithTimers
 
     protected override void PostStop()
     {
-        LogStats(Snapshot());
+        // An incarnation that never finished its recovery holds no true counters to log.
+        if (_recovered)
+        {
+            LogStats(Snapshot());
+        }
+
         base.PostStop();
+    }
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        _log.Error(
+            cause,
+            "The stats journal could not write event {0} ({1}); the stats actor starts again from the journal, and what waited on it is not counted",
+            sequenceNr,
+            @event.GetType().Name);
+        base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
     private void OnRecoveryCompleted()
     {
+        _recovered = true;
         _log.Info("Stats recovered on {0} after event {1}", SingletonLocation.Of(Context.System), LastSequenceNr);
+        if (_snapshotSequenceNr > 0)
+        {
+            _dbWriter.Tell(new AwaitProjectedThrough(_snapshotSequenceNr));
+        }
+
         _chatTopic.Tell(new Publish(ChatTopic.Name, new ReportServerStatus(Self)));
         Timers.StartPeriodicTimer(TickTimerKey, Tick.Instance, TickInterval);
         if (LastSequenceNr == 0 && _legacyCounters is not null)
@@ -107,13 +148,28 @@ public sealed class StatsActor : ReceivePersistentActor, IWithTimers
         LogIfChanged();
     }
 
-    private void Record<TEvent>(TEvent statsEvent, Action<TEvent>? afterCounting = null)
-        where TEvent : IStatsEvent
+    /// <summary>
+    /// Journals the events of one request and answers it once the last of them counts. A request
+    /// past its deadline is refused: its requester may already have told the client it failed.
+    /// </summary>
+    private void Record(ICountRequest request, IStatsEvent[] events, Func<IStatsEvent, object> answer)
     {
-        PersistAsync(statsEvent, persisted =>
+        if (DateTime.UtcNow > request.AcceptBeforeUtc)
+        {
+            _log.Warning("{0} came after its deadline and is not counted", request.GetType().Name);
+            Sender.Tell(CountRefused.Instance);
+            return;
+        }
+
+        var replyTo = Sender;
+        var persistedCount = 0;
+        PersistAllAsync(events, persisted =>
         {
             Count(persisted);
-            afterCounting?.Invoke(persisted);
+            if (++persistedCount == events.Length)
+            {
+                replyTo.Tell(answer(persisted));
+            }
         });
     }
 
@@ -128,14 +184,18 @@ public sealed class StatsActor : ReceivePersistentActor, IWithTimers
         }
     }
 
-    private void CountOnline(IActorRef server, int joined)
+    private void CountOnline(ServerOnline online)
     {
-        if (_joinedByServer.TryAdd(server, joined))
+        if (!_onlineByServer.TryGetValue(online.Server, out var known))
         {
-            Context.Watch(server);
+            Context.Watch(online.Server);
+        }
+        else if (known.Version >= online.Version)
+        {
+            return;
         }
 
-        _joinedByServer[server] = joined;
+        _onlineByServer[online.Server] = online;
     }
 
     private void SendTotals() => _dbWriter.Tell(new ServerTotalsChanged(ServerRow.From(_state.AsOf(Today))));
@@ -185,7 +245,7 @@ public sealed class StatsActor : ReceivePersistentActor, IWithTimers
             state.TotalApproaches,
             state.LostCount,
             state.AverageRating,
-            _joinedByServer.Values.Sum());
+            _onlineByServer.Values.Sum(online => online.Joined));
     }
 
     private sealed record Tick

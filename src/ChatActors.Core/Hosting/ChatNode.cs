@@ -90,13 +90,13 @@ public sealed class ChatNode : IAsyncDisposable
             listeners.AddRange(serverListeners);
 
             CheckRemotePortIsFree(options);
-            var legacyCounters = storage ? StorageDatabase.Prepare(options.DbPath) : null;
+            var legacyCounters = storage ? StorageDatabase.Prepare(options.Db) : null;
 
             system = await StartClusterAsync(config, options, stopping);
             system.ActorOf(ClusterEventLogger.Props(), "cluster-events");
             var mediator = DistributedPubSub.Get(system).Mediator;
             var dbWriter = Singleton(system, "db-writer", StorageRole, FlushAndStop.Instance, () =>
-                DbWriter.Props(options.DbPath, JournalReaderFor(system), DbWriterSettings.Default with { FlushInterval = options.DbFlushInterval }));
+                DbWriter.Props(options.Db, JournalReaderFor(system), DbWriterSettings.Default with { FlushInterval = options.DbFlushInterval }));
             var stats = Singleton(system, "stats", StorageRole, PoisonPill.Instance, () =>
                 BackoffSupervisor.Props(Backoff.OnStop(
                     StatsActor.Props(clock, dbWriter, mediator, legacyCounters, options.StatsSnapshotInterval),
@@ -107,7 +107,7 @@ public sealed class ChatNode : IAsyncDisposable
                     -1)));
             var names = Singleton(system, "names", null, PoisonPill.Instance, () => NameRegistry.Props(mediator, options.RelearnWindow));
             var balancer = Singleton(system, "balancer", null, PoisonPill.Instance, () =>
-                BalancerActor.Props(options.Algorithm, options.ReservationTimeout, stats, mediator, options.RelearnWindow, clock));
+                BalancerActor.Props(options.Algorithm, options.ReservationTimeout, mediator, options.RelearnWindow, clock));
 
             var (servers, serverNames) = await StartServersAsync(system, options, serverListeners, balancer, new ChatServices(names, stats, mediator));
             if (options.BalancerEdge && options.SharedBalancerPort)
@@ -118,8 +118,8 @@ public sealed class ChatNode : IAsyncDisposable
 
             IActorRef? edge = edgeListener is null
                 ? null
-                : system.ActorOf(BalancerEdge.Props(edgeListener, balancer, options.BalancerReplyTimeout), "balancer-edge");
-            AddShutdownTasks(system, edge is null ? servers : [edge, .. servers], storage ? stats : null);
+                : system.ActorOf(BalancerEdge.Props(edgeListener, balancer, stats, options.BalancerReplyTimeout, options.Counting), "balancer-edge");
+            AddShutdownTasks(system, edge, servers, storage ? stats : null);
             return new ChatNode(
                 system,
                 options,
@@ -171,7 +171,7 @@ public sealed class ChatNode : IAsyncDisposable
                 index,
                 options.AdvertisedHost,
                 options.Capacity,
-                new SessionSettings(ServerSettings.NameOf(index), options.MaxLineBytes, options.CloseDrainTimeout, options.JoinTimeout),
+                new SessionSettings(ServerSettings.NameOf(index), options.MaxLineBytes, options.CloseDrainTimeout, options.JoinTimeout, options.Counting),
                 options.Outbound);
             servers.Add(system.ActorOf(ServerActor.Props(settings, listeners[i], balancer, services), settings.Name));
             names.Add(settings.Name);
@@ -205,16 +205,36 @@ public sealed class ChatNode : IAsyncDisposable
     }
 
     /// <summary>
-    /// On shutdown: first close the listeners and end the sessions (their leaves are
-    /// counted), then, on a storage node, wait until every counted event is in storage.db.
+    /// On shutdown: first close the listeners and end the sessions (each leave journaled
+    /// before its connection closes), then, on a storage node, wait until every counted
+    /// event is in storage.db.
     /// </summary>
-    private static void AddShutdownTasks(ActorSystem system, IReadOnlyList<IActorRef> listeners, IActorRef? stats)
+    private static void AddShutdownTasks(ActorSystem system, IActorRef? edge, IReadOnlyList<IActorRef> servers, IActorRef? stats)
     {
         var shutdown = CoordinatedShutdown.Get(system);
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "close-listeners", async () =>
         {
-            await Task.WhenAll(listeners.Select(listener => listener.GracefulStop(TimeSpan.FromSeconds(4))));
+            var stopTimeout = TimeSpan.FromSeconds(4);
+            var stopping = servers.Select(server => StopAsync(server, StopServing.Instance)).ToList();
+            if (edge is not null)
+            {
+                stopping.Add(StopAsync(edge, PoisonPill.Instance));
+            }
+
+            await Task.WhenAll(stopping);
             return Done.Instance;
+
+            async Task StopAsync(IActorRef actor, object stopMessage)
+            {
+                try
+                {
+                    await actor.GracefulStop(stopTimeout, stopMessage);
+                }
+                catch (TaskCanceledException)
+                {
+                    system.Log.Warning("{0} did not stop within {1}", actor.Path.Name, stopTimeout);
+                }
+            }
         });
         if (stats is null)
         {
@@ -249,7 +269,10 @@ public sealed class ChatNode : IAsyncDisposable
 
     private static async Task<ActorSystem> StartClusterAsync(Config config, ChatOptions options, CancellationToken stopping)
     {
-        var journal = ChatConfig.Quote(StorageDatabase.ConnectionString(options.JournalDbPath));
+        var journal = ChatConfig.Quote(options.JournalDb.ConnectionString);
+        // The breaker must never cut a write short that the journal still retries: a write it
+        // abandons could still land, counting what nobody was told.
+        var callTimeout = options.JournalPatience + options.DbBusyTimeout + TimeSpan.FromSeconds(30);
         var seeds = string.Join(", ", options.SeedNodes.Select(ChatConfig.Quote));
         var nodeSettings = ConfigurationFactory.ParseString($$"""
             akka.remote.dot-netty.tcp {
@@ -259,6 +282,8 @@ public sealed class ChatNode : IAsyncDisposable
             }
             akka.cluster.seed-nodes = [{{seeds}}]
             akka.persistence.journal.sql.connection-string = {{journal}}
+            akka.persistence.journal.sql.patience = {{(long)options.JournalPatience.TotalMilliseconds}}ms
+            akka.persistence.journal.sql.circuit-breaker.call-timeout = {{(long)callTimeout.TotalMilliseconds}}ms
             akka.persistence.snapshot-store.sql.connection-string = {{journal}}
             akka.persistence.query.journal.sql.connection-string = {{journal}}
             """);

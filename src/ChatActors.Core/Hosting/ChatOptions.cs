@@ -1,6 +1,8 @@
 using Akka.Configuration;
+using ChatActors.Actors;
 using ChatActors.Balancing;
 using ChatActors.Net;
+using ChatActors.Storage;
 
 namespace ChatActors.Hosting;
 
@@ -31,12 +33,21 @@ public sealed record ChatOptions(
     TimeSpan JoinTimeout,
     string JournalDbPath,
     TimeSpan DbFlushInterval,
-    int StatsSnapshotInterval)
+    int StatsSnapshotInterval,
+    TimeSpan DbBusyTimeout,
+    TimeSpan JournalPatience,
+    TimeSpan StatsAcceptTimeout)
 {
     public const string Section = "chat-actors";
 
     /// <summary>The actor system's name: every node of one chat cluster shares it.</summary>
     public const string SystemName = "ChatActors";
+
+    public StorageFile Db => new(DbPath, DbBusyTimeout);
+
+    public StorageFile JournalDb => new(JournalDbPath, DbBusyTimeout);
+
+    public CountWaits Counting => CountWaits.For(StatsAcceptTimeout, JournalPatience, DbBusyTimeout);
 
     public static ChatOptions FromConfig(Config config)
     {
@@ -92,7 +103,10 @@ public sealed record ChatOptions(
             chat.GetTimeSpan("join-timeout"),
             string.IsNullOrWhiteSpace(journalDb) ? dbPath : Path.GetFullPath(journalDb),
             chat.GetTimeSpan("db-flush-interval", TimeSpan.FromMilliseconds(250)),
-            GetInt(chat, "stats-snapshot-interval", 1, int.MaxValue));
+            GetInt(chat, "stats-snapshot-interval", 1, int.MaxValue),
+            GetPositiveTime(chat, "db-busy-timeout", TimeSpan.FromSeconds(5)),
+            GetPositiveTime(chat, "journal-patience", TimeSpan.FromSeconds(90)),
+            GetPositiveTime(chat, "stats-accept-timeout", TimeSpan.FromSeconds(10)));
     }
 
     /// <summary>"host:port, host:port" as Akka addresses of this actor system.</summary>
@@ -111,6 +125,12 @@ public sealed record ChatOptions(
         }
 
         return seeds;
+    }
+
+    private static TimeSpan GetPositiveTime(Config config, string key, TimeSpan fallback)
+    {
+        var value = config.GetTimeSpan(key, fallback);
+        return value > TimeSpan.Zero ? value : throw new ChatStartupException($"{key} must be a positive time such as 5s, not \"{config.GetString(key)}\"");
     }
 
     private static int GetInt(Config config, string key, int min, int max) => (int)GetLong(config, key, min, max);

@@ -23,3 +23,12 @@ public sealed record FlushAndStop : IChatMessage
 {
     public static readonly FlushAndStop Instance = new();
 }
+
+/// <summary>
+/// The stats actor saved a snapshot at <see cref="SequenceNr"/>: the writer answers
+/// <see cref="ProjectedThrough"/> once storage.db holds every event up to it, so the journal
+/// may forget them.
+/// </summary>
+public sealed record AwaitProjectedThrough(long SequenceNr) : IChatMessage;
+
+public sealed record ProjectedThrough(long SequenceNr) : IChatMessage;

@@ -15,6 +15,12 @@ public sealed record SessionNamed(string Name);
 /// <summary>A session's join went through; from now on it receives broadcasts.</summary>
 public sealed record SessionJoined(string Name);
 
+/// <summary>A session has left the chat (its exit line is out) and only waits for its leave to be journaled.</summary>
+public sealed record SessionLeft
+{
+    public static readonly SessionLeft Instance = new();
+}
+
 /// <summary>A session gave its name back without ending (its join failed).</summary>
 public sealed record SessionUnnamed
 {
@@ -38,7 +44,8 @@ public sealed record ReportServerStatus(IActorRef ReplyTo) : IChatMessage;
 /// <summary>What one server holds: enough for the balancer, the name registry and the stats actor to relearn it.</summary>
 /// <param name="Connected">Connected clients (the balancer's load).</param>
 /// <param name="Names">The names its sessions own, joined or being joined, with the session that owns each.</param>
-public sealed record ServerStatus(RegisterServer Registration, int Connected, IReadOnlyList<HeldName> Names, int Joined) : IChatMessage;
+/// <param name="Online">Its joined clients, as its newest <see cref="ServerOnline"/> says.</param>
+public sealed record ServerStatus(RegisterServer Registration, int Connected, IReadOnlyList<HeldName> Names, ServerOnline Online) : IChatMessage;
 
 public sealed record HeldName(string Name, IActorRef Session);
 

@@ -2,28 +2,52 @@ using Akka.Actor;
 
 namespace ChatActors.Messages;
 
-/// <summary>A client connected to the balancer.</summary>
-public sealed record CountApproach : IChatMessage
+/// <summary>
+/// A count whose outcome a client is about to see. The stats actor answers once the count is
+/// journaled (or <see cref="CountRefused"/>), and the requester shows the client the outcome
+/// only then. A request the stats actor gets after <see cref="AcceptBeforeUtc"/> is refused
+/// uncounted, because by the time it could be journaled its requester may have given up.
+/// </summary>
+public interface ICountRequest : IChatMessage
 {
-    public static readonly CountApproach Instance = new();
+    DateTime AcceptBeforeUtc { get; }
 }
 
-/// <summary>A client was turned away (<c>SNA wait</c> or <c>Server busy</c>).</summary>
-public sealed record CountLostClient : IChatMessage
+/// <summary>A client connected to the balancer and gets the answer the edge holds: <c>SNA wait</c> when <see cref="TurnedAway"/>.</summary>
+/// <remarks>Answered with <see cref="Counted"/>.</remarks>
+public sealed record CountApproach(bool TurnedAway, DateTime AcceptBeforeUtc) : ICountRequest;
+
+/// <summary>A server turns a client away (<c>Server busy</c>); answered with <see cref="Counted"/>.</summary>
+public sealed record CountLostClient(DateTime AcceptBeforeUtc) : ICountRequest;
+
+/// <summary>A client joins; answered with <see cref="JoinRecorded"/> once the join is counted.</summary>
+public sealed record RecordJoin(string User, DateTime AcceptBeforeUtc) : ICountRequest;
+
+/// <param name="SequenceNr">The join's number in the stats journal: the identity its leave refers to.</param>
+public sealed record JoinRecorded(string User, DateTime JoinedAt, long SequenceNr) : IChatMessage;
+
+/// <summary>A joined client leaves, with a valid rating or none; answered with <see cref="Counted"/>.</summary>
+/// <param name="JoinSequenceNr">The <see cref="JoinRecorded.SequenceNr"/> of the join this leave ends.</param>
+public sealed record RecordLeave(string User, DateTime JoinedAt, long JoinSequenceNr, double? Rating, DateTime AcceptBeforeUtc) : ICountRequest;
+
+/// <summary>The request is journaled and counts.</summary>
+public sealed record Counted : IChatMessage
 {
-    public static readonly CountLostClient Instance = new();
+    public static readonly Counted Instance = new();
 }
 
-/// <summary>A client joined; the reply <see cref="JoinRecorded"/> comes once the join is counted.</summary>
-public sealed record RecordJoin(string User) : IChatMessage;
+/// <summary>The request came too late to be counted and never will be.</summary>
+public sealed record CountRefused : IChatMessage
+{
+    public static readonly CountRefused Instance = new();
+}
 
-public sealed record JoinRecorded(string User, DateTime JoinedAt) : IChatMessage;
-
-/// <summary>A joined client left, with a valid rating or none.</summary>
-public sealed record RecordLeave(string User, DateTime JoinedAt, double? Rating) : IChatMessage;
-
-/// <summary>How many joined clients one server has, sent whenever it changes; <c>online</c> is their sum over live servers.</summary>
-public sealed record ServerOnline(IActorRef Server, int Joined) : IChatMessage;
+/// <summary>
+/// How many joined clients one server has, sent whenever it changes; <c>online</c> is their sum
+/// over live servers. <see cref="Version"/> grows with every change, so an older figure that
+/// arrives late (by another path, or buffered while the stats actor moved) never replaces a newer one.
+/// </summary>
+public sealed record ServerOnline(IActorRef Server, int Joined, long Version) : IChatMessage;
 
 public sealed record GetStats : IChatMessage
 {

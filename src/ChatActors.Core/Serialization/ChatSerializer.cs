@@ -37,12 +37,20 @@ public sealed class ChatSerializer : SerializerWithStringManifest
         Add<NameClaimed>("names.claimed", (w, m) => w.String(m.Name), r => new NameClaimed(r.String()));
         Add<NameInUse>("names.in-use", (w, m) => w.String(m.Name), r => new NameInUse(r.String()));
         Add<ReleaseName>("names.release", (w, m) => w.String(m.Name), r => new ReleaseName(r.String()));
-        Add("stats.count-approach", CountApproach.Instance);
-        Add("stats.count-lost", CountLostClient.Instance);
-        Add<RecordJoin>("stats.record-join", (w, m) => w.String(m.User), r => new RecordJoin(r.String()));
-        Add<JoinRecorded>("stats.join-recorded", (w, m) => { w.String(m.User); w.Time(m.JoinedAt); }, r => new JoinRecorded(r.String(), r.Time()));
-        Add<RecordLeave>("stats.record-leave", (w, m) => { w.String(m.User); w.Time(m.JoinedAt); w.Rating(m.Rating); }, r => new RecordLeave(r.String(), r.Time(), r.Rating()));
-        Add<ServerOnline>("stats.server-online", (w, m) => { w.Ref(m.Server); w.Int(m.Joined); }, r => new ServerOnline(r.Ref(), r.Int()));
+        Add<CountApproach>("stats.count-approach", (w, m) => { w.Bool(m.TurnedAway); w.Time(m.AcceptBeforeUtc); }, r => new CountApproach(r.Bool(), r.Time()));
+        Add<CountLostClient>("stats.count-lost", (w, m) => w.Time(m.AcceptBeforeUtc), r => new CountLostClient(r.Time()));
+        Add<RecordJoin>("stats.record-join", (w, m) => { w.String(m.User); w.Time(m.AcceptBeforeUtc); }, r => new RecordJoin(r.String(), r.Time()));
+        Add<JoinRecorded>(
+            "stats.join-recorded",
+            (w, m) => { w.String(m.User); w.Time(m.JoinedAt); w.Long(m.SequenceNr); },
+            r => new JoinRecorded(r.String(), r.Time(), r.Long()));
+        Add<RecordLeave>(
+            "stats.record-leave",
+            (w, m) => { w.String(m.User); w.Time(m.JoinedAt); w.Long(m.JoinSequenceNr); w.Rating(m.Rating); w.Time(m.AcceptBeforeUtc); },
+            r => new RecordLeave(r.String(), r.Time(), r.Long(), r.Rating(), r.Time()));
+        Add("stats.counted", Counted.Instance);
+        Add("stats.count-refused", CountRefused.Instance);
+        Add<ServerOnline>("stats.server-online", WriteOnline, ReadOnline);
         Add("stats.get", GetStats.Instance);
         Add<StatsSnapshot>("stats.snapshot", WriteStatsSnapshot, ReadStatsSnapshot);
         Add("stats.flush", FlushStats.Instance);
@@ -51,15 +59,18 @@ public sealed class ChatSerializer : SerializerWithStringManifest
         Add<FlushStorage>("storage.flush", (w, m) => w.Ref(m.ReplyTo), r => new FlushStorage(r.Ref()));
         Add("storage.flushed", StorageFlushed.Instance);
         Add("storage.flush-and-stop", FlushAndStop.Instance);
+        Add<AwaitProjectedThrough>("storage.await-projected", (w, m) => w.Long(m.SequenceNr), r => new AwaitProjectedThrough(r.Long()));
+        Add<ProjectedThrough>("storage.projected", (w, m) => w.Long(m.SequenceNr), r => new ProjectedThrough(r.Long()));
 
         // The stats journal: these manifests are stored in storage.db and must never change.
         Add<ClientApproached>("stats-event.approached.v1", (w, e) => w.Time(e.At), r => new ClientApproached(r.Time()));
         Add<ClientLost>("stats-event.lost.v1", (w, e) => w.Time(e.At), r => new ClientLost(r.Time()));
         Add<ClientJoined>("stats-event.joined.v1", (w, e) => { w.String(e.User); w.Time(e.At); }, r => new ClientJoined(r.String(), r.Time()));
+        AddReadOnly("stats-event.left.v1", r => new ClientLeft(r.String(), r.Time(), 0, r.Time(), r.Rating()));
         Add<ClientLeft>(
-            "stats-event.left.v1",
-            (w, e) => { w.String(e.User); w.Time(e.JoinedAt); w.Time(e.At); w.Rating(e.Rating); },
-            r => new ClientLeft(r.String(), r.Time(), r.Time(), r.Rating()));
+            "stats-event.left.v2",
+            (w, e) => { w.String(e.User); w.Time(e.JoinedAt); w.Long(e.JoinSequenceNr); w.Time(e.At); w.Rating(e.Rating); },
+            r => new ClientLeft(r.String(), r.Time(), r.Long(), r.Time(), r.Rating()));
         Add<StatsResumed>("stats-event.resumed.v1", (w, e) => { WriteState(w, e.State); w.Time(e.At); }, r => new StatsResumed(ReadState(r), r.Time()));
         Add<StatsState>("stats-state.v1", WriteState, ReadState);
     }
@@ -99,6 +110,11 @@ public sealed class ChatSerializer : SerializerWithStringManifest
         _byManifest.Add(manifest, format);
     }
 
+    /// <summary>A manifest that is only read: an older version of a format, as journals written before still hold it.</summary>
+    private void AddReadOnly<T>(string manifest, Func<Reader, T> read)
+        where T : notnull =>
+        _byManifest.Add(manifest, new Format<T>(manifest, (_, _) => throw new NotSupportedException($"{manifest} is only read"), read));
+
     private void Add<T>(string manifest, T instance)
         where T : notnull =>
         Add<T>(manifest, (_, _) => { }, _ => instance);
@@ -126,8 +142,17 @@ public sealed class ChatSerializer : SerializerWithStringManifest
             w.Ref(held.Session);
         }
 
-        w.Int(m.Joined);
+        WriteOnline(w, m.Online);
     }
+
+    private static void WriteOnline(Writer w, ServerOnline m)
+    {
+        w.Ref(m.Server);
+        w.Int(m.Joined);
+        w.Long(m.Version);
+    }
+
+    private static ServerOnline ReadOnline(Reader r) => new(r.Ref(), r.Int(), r.Long());
 
     private static ServerStatus ReadStatus(Reader r)
     {
@@ -139,7 +164,7 @@ public sealed class ChatSerializer : SerializerWithStringManifest
             names[i] = new HeldName(r.String(), r.Ref());
         }
 
-        return new ServerStatus(registration, connected, names, r.Int());
+        return new ServerStatus(registration, connected, names, ReadOnline(r));
     }
 
     private static void WriteStatsSnapshot(Writer w, StatsSnapshot m)
@@ -212,6 +237,8 @@ public sealed class ChatSerializer : SerializerWithStringManifest
     {
         public void Int(int value) => Write(value);
 
+        public void Bool(bool value) => Write(value);
+
         public void Long(long value) => Write(value);
 
         public void Double(double value) => Write(value);
@@ -244,6 +271,8 @@ public sealed class ChatSerializer : SerializerWithStringManifest
     private sealed class Reader(Stream stream, ExtendedActorSystem system) : BinaryReader(stream)
     {
         public int Int() => ReadInt32();
+
+        public bool Bool() => ReadBoolean();
 
         public long Long() => ReadInt64();
 

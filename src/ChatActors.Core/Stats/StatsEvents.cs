@@ -12,7 +12,8 @@ public sealed record ClientLost(DateTime At) : IStatsEvent;
 
 public sealed record ClientJoined(string User, DateTime At) : IStatsEvent;
 
-public sealed record ClientLeft(string User, DateTime JoinedAt, DateTime At, double? Rating) : IStatsEvent;
+/// <param name="JoinSequenceNr">The journal sequence number of the <see cref="ClientJoined"/> this leave ends; 0 in events journaled before it was kept.</param>
+public sealed record ClientLeft(string User, DateTime JoinedAt, long JoinSequenceNr, DateTime At, double? Rating) : IStatsEvent;
 
 /// <summary>The counters carried over from a storage.db of the Python version, journaled once when the journal is empty.</summary>
 public sealed record StatsResumed(StatsState State, DateTime At) : IStatsEvent;

@@ -8,12 +8,13 @@ public static class SessionChanges
     public static SessionChange From(long sequenceNr, IStatsEvent statsEvent) => statsEvent switch
     {
         ClientJoined joined => new SessionOpened(sequenceNr, StorageFormat.Date(joined.At), joined.User, StorageFormat.Time(joined.At)),
-        ClientLeft { Rating: not null } left => new SessionRated(
+        ClientLeft left => new SessionClosed(
             sequenceNr,
+            left.JoinSequenceNr,
             StorageFormat.Date(left.JoinedAt),
             left.User,
             StorageFormat.Time(left.JoinedAt),
-            StorageFormat.Time(left.At)),
+            left.Rating is null ? null : StorageFormat.Time(left.At)),
         _ => new NoSessionChange(sequenceNr),
     };
 }

@@ -6,8 +6,9 @@ namespace ChatActors.Storage;
 
 /// <summary>
 /// All SQL that touches storage.db: its original two tables, plus the offset of the
-/// projection that keeps them in step with the stats journal. Every value is a bound
-/// parameter. Calls block, so actors run them off their own thread.
+/// projection that keeps them in step with the stats journal and the session row each open
+/// join created. Every value is a bound parameter. Calls block, so actors run them off
+/// their own thread.
 /// </summary>
 public static class StorageDatabase
 {
@@ -21,20 +22,17 @@ public static class StorageDatabase
             "CREATE TABLE session (Date TEXT, User TEXT, In_Time TEXT, Out_Time TEXT)"),
     ];
 
-    /// <summary>Microsoft.Data.Sqlite retries a busy database until the command timeout, so a reader holding a lock only delays writes.</summary>
-    public static string ConnectionString(string path) =>
-        new SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 30, Pooling = false }.ToString();
-
     /// <summary>
     /// Creates storage.db with the original schema if it is missing, refuses one whose tables
     /// have other columns, switches it to WAL, and returns the newest <c>server</c> row's
     /// counters (a database from the Python version), or null when there is none.
     /// </summary>
-    public static StatsState? Prepare(string path)
+    public static StatsState? Prepare(StorageFile db)
     {
+        var path = db.Path;
         try
         {
-            using var connection = Open(path);
+            using var connection = Open(db);
             Execute(connection, "PRAGMA journal_mode=WAL");
             // The nodes of the process approach start together on one file: one at a time here.
             using var transaction = connection.BeginTransaction(deferred: false);
@@ -53,6 +51,7 @@ public static class StorageDatabase
             }
 
             Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS chat_projection (Name TEXT PRIMARY KEY, Sequence_Nr INTEGER NOT NULL)");
+            Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS chat_open_session (Join_Sequence_Nr INTEGER PRIMARY KEY, Session_Rowid INTEGER NOT NULL)");
             var newest = NewestServerRow(connection, transaction);
             transaction.Commit();
             return newest;
@@ -63,9 +62,9 @@ public static class StorageDatabase
         }
     }
 
-    public static long ReadOffset(string path)
+    public static long ReadOffset(StorageFile db)
     {
-        using var connection = Open(path);
+        using var connection = Open(db);
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT Sequence_Nr FROM chat_projection WHERE Name = $name";
         command.Parameters.AddWithValue("$name", ProjectionName);
@@ -73,9 +72,9 @@ public static class StorageDatabase
     }
 
     /// <summary>Writes session changes, the server row and the projection offset in one transaction.</summary>
-    public static void Write(string path, IReadOnlyList<SessionChange> sessions, ServerRow? server)
+    public static void Write(StorageFile db, IReadOnlyList<SessionChange> sessions, ServerRow? server)
     {
-        using var connection = Open(path);
+        using var connection = Open(db);
         using var transaction = connection.BeginTransaction();
         foreach (var change in sessions)
         {
@@ -84,10 +83,12 @@ public static class StorageDatabase
                 case SessionOpened opened:
                     Execute(connection, transaction, "INSERT INTO session (Date, User, In_Time, Out_Time) VALUES ($date, $user, $in, '0')",
                         ("$date", opened.Date), ("$user", opened.User), ("$in", opened.InTime));
+                    // OR REPLACE: an entry left by a journal that was since started afresh must not block this one.
+                    Execute(connection, transaction, "INSERT OR REPLACE INTO chat_open_session (Join_Sequence_Nr, Session_Rowid) VALUES ($join, last_insert_rowid())",
+                        ("$join", opened.SequenceNr));
                     break;
-                case SessionRated rated:
-                    Execute(connection, transaction, "UPDATE session SET Out_Time = $out WHERE User = $user AND Date = $date AND In_Time = $in",
-                        ("$out", rated.OutTime), ("$user", rated.User), ("$date", rated.Date), ("$in", rated.InTime));
+                case SessionClosed closed:
+                    Close(connection, transaction, closed);
                     break;
             }
         }
@@ -120,9 +121,37 @@ public static class StorageDatabase
         transaction.Commit();
     }
 
-    private static SqliteConnection Open(string path)
+    /// <summary>
+    /// A rated leave sets Out_Time on the row its own join created. The row is found through
+    /// <c>chat_open_session</c>; a leave from before that table (or a row whose rowid a VACUUM
+    /// changed) falls back to the oldest open row with the same user, date and In_Time, which
+    /// is then indistinguishable from it.
+    /// </summary>
+    private static void Close(SqliteConnection connection, SqliteTransaction transaction, SessionClosed closed)
     {
-        var connection = new SqliteConnection(ConnectionString(path));
+        if (closed.OutTime is { } outTime)
+        {
+            (string, object)[] values =
+            [
+                ("$join", closed.JoinSequenceNr), ("$out", outTime), ("$user", closed.User), ("$date", closed.Date), ("$in", closed.InTime),
+            ];
+            var updated = Execute(connection, transaction,
+                "UPDATE session SET Out_Time = $out WHERE User = $user AND Date = $date AND In_Time = $in AND rowid = (SELECT Session_Rowid FROM chat_open_session WHERE Join_Sequence_Nr = $join)",
+                values);
+            if (updated == 0)
+            {
+                Execute(connection, transaction,
+                    "UPDATE session SET Out_Time = $out WHERE rowid = (SELECT rowid FROM session WHERE User = $user AND Date = $date AND In_Time = $in AND Out_Time = '0' ORDER BY rowid LIMIT 1)",
+                    values);
+            }
+        }
+
+        Execute(connection, transaction, "DELETE FROM chat_open_session WHERE Join_Sequence_Nr = $join", ("$join", closed.JoinSequenceNr));
+    }
+
+    private static SqliteConnection Open(StorageFile db)
+    {
+        var connection = new SqliteConnection(db.ConnectionString);
         connection.Open();
         return connection;
     }

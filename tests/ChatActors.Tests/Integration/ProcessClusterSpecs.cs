@@ -153,14 +153,22 @@ public partial class ProcessClusterSpecs
     }
 
     /// <summary>
-    /// The port the balancer hands out, or null for <c>SNA wait</c> and for a connection that a
-    /// dying node's listener took and reset (the balancer port is shared by every node's edge).
+    /// The port the balancer hands out, or null for <c>SNA wait</c>, for a connection that a
+    /// dying node's listener took and reset (the balancer port is shared by every node's edge),
+    /// and for no reply yet (while the stats actor moves, an approach waits to be counted).
     /// </summary>
     private static async Task<int?> HandedOutPortAsync(int balancerPort)
     {
         await using var balancer = await ChatClient.ConnectAsync(balancerPort);
-        var match = Regex.Match(await balancer.ReadToEndAsync(), @"^\('127\.0\.0\.1', (\d+)\)$");
-        return match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+        try
+        {
+            var match = Regex.Match(await balancer.ReadToEndAsync(TimeSpan.FromSeconds(5)), @"^\('127\.0\.0\.1', (\d+)\)$");
+            return match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
     }
 
     /// <summary>A stats line's counters by name: date, today, month, approaches, lost, rating (online left out).</summary>

@@ -8,7 +8,7 @@ public static class SqliteFile
 {
     public static List<string[]> Rows(string path, string sql)
     {
-        using var connection = new SqliteConnection(StorageDatabase.ConnectionString(path));
+        using var connection = new SqliteConnection(new StorageFile(path, TimeSpan.FromSeconds(30)).ConnectionString);
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -24,7 +24,7 @@ public static class SqliteFile
 
     public static void Execute(string path, string sql)
     {
-        using var connection = new SqliteConnection(StorageDatabase.ConnectionString(path));
+        using var connection = new SqliteConnection(new StorageFile(path, TimeSpan.FromSeconds(30)).ConnectionString);
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = sql;

@@ -11,18 +11,16 @@ public class BalancerActorSpecs : Akka.TestKit.Xunit2.TestKit
 {
     private static readonly TimeSpan ReservationTimeout = TimeSpan.FromSeconds(10);
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
-    private readonly TestProbe _stats;
     private readonly TestProbe _chatTopic;
 
     public BalancerActorSpecs()
     {
-        _stats = CreateTestProbe();
         _chatTopic = CreateTestProbe();
     }
 
     private IActorRef StartBalancer(BalancingAlgorithm algorithm, params (int Index, int Capacity)[] servers)
     {
-        var balancer = Sys.ActorOf(BalancerActor.Props(algorithm, ReservationTimeout, _stats, _chatTopic, TimeSpan.Zero, _clock));
+        var balancer = Sys.ActorOf(BalancerActor.Props(algorithm, ReservationTimeout, _chatTopic, TimeSpan.Zero, _clock));
         foreach (var (index, capacity) in servers)
         {
             var server = CreateTestProbe();
@@ -100,16 +98,13 @@ public class BalancerActorSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void All_servers_full_gives_no_server_and_counts_an_approach_and_a_lost_client()
+    public void All_servers_full_gives_no_server()
     {
         var balancer = StartBalancer(BalancingAlgorithm.RoundRobin, (0, 1));
         Assert.Equal(0, Assign(balancer));
-        _stats.ExpectMsg<CountApproach>();
 
         balancer.Tell(AssignServer.Instance);
         ExpectMsg<NoServerAvailable>();
-        _stats.ExpectMsg<CountApproach>();
-        _stats.ExpectMsg<CountLostClient>();
     }
 
     [Fact]
@@ -123,7 +118,7 @@ public class BalancerActorSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void A_server_that_stops_is_no_longer_handed_out()
     {
-        var balancer = Sys.ActorOf(BalancerActor.Props(BalancingAlgorithm.RoundRobin, ReservationTimeout, _stats, _chatTopic, TimeSpan.Zero, _clock));
+        var balancer = Sys.ActorOf(BalancerActor.Props(BalancingAlgorithm.RoundRobin, ReservationTimeout, _chatTopic, TimeSpan.Zero, _clock));
         var first = CreateTestProbe();
         var second = CreateTestProbe();
         balancer.Tell(new RegisterServer(0, "Server-1", "127.0.0.1", 5010, 100, first));
@@ -138,14 +133,14 @@ public class BalancerActorSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void A_balancer_that_starts_relearns_every_server_and_its_load_before_it_answers()
     {
-        var balancer = Sys.ActorOf(BalancerActor.Props(BalancingAlgorithm.LeastConnection, ReservationTimeout, _stats, _chatTopic, TimeSpan.FromMilliseconds(300), _clock));
+        var balancer = Sys.ActorOf(BalancerActor.Props(BalancingAlgorithm.LeastConnection, ReservationTimeout, _chatTopic, TimeSpan.FromMilliseconds(300), _clock));
         var report = _chatTopic.ExpectMsg<Akka.Cluster.Tools.PublishSubscribe.Publish>(publish => publish.Message is ReportServerStatus);
         var replyTo = ((ReportServerStatus)report.Message).ReplyTo;
 
         // Asked before any server has answered: the answer waits for the relearn window.
         balancer.Tell(AssignServer.Instance);
-        replyTo.Tell(new ServerStatus(new RegisterServer(0, "Server-1", "127.0.0.1", 5010, 2, CreateTestProbe()), 2, [], 2));
-        replyTo.Tell(new ServerStatus(new RegisterServer(4, "Server-5", "127.0.0.1", 5014, 2, CreateTestProbe()), 1, [], 1));
+        replyTo.Tell(new ServerStatus(new RegisterServer(0, "Server-1", "127.0.0.1", 5010, 2, CreateTestProbe()), 2, [], new ServerOnline(ActorRefs.Nobody, 2, 1)));
+        replyTo.Tell(new ServerStatus(new RegisterServer(4, "Server-5", "127.0.0.1", 5014, 2, CreateTestProbe()), 1, [], new ServerOnline(ActorRefs.Nobody, 1, 1)));
 
         Assert.Equal(new ServerAssigned("127.0.0.1", 5014), ExpectMsg<ServerAssigned>());
         balancer.Tell(AssignServer.Instance);

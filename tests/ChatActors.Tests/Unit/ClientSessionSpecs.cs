@@ -11,8 +11,10 @@ namespace ChatActors.Tests.Unit;
 
 public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
 {
-    private static readonly SessionSettings Settings = new("Server-2", 64, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30));
+    private static readonly SessionSettings Settings =
+        new("Server-2", 64, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), new CountWaits(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30)));
     private static readonly DateTime JoinedAt = new(2026, 11, 24, 15, 4, 5);
+    private const long JoinSequenceNr = 17;
     private readonly TestProbe _names;
     private readonly TestProbe _stats;
     private readonly TestProbe _topic;
@@ -44,12 +46,29 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
         await client.SendAsync(joinMessage);
         Assert.Equal(new ClaimName(name), await _names.ExpectMsgAsync<ClaimName>());
         _names.Reply(new NameClaimed(name));
-        Assert.Equal(new RecordJoin(name), await _stats.ExpectMsgAsync<RecordJoin>());
+        Assert.Equal(name, (await ExpectCountRequestAsync<RecordJoin>()).User);
         Assert.Equal(new SessionNamed(name), await _server.ExpectMsgAsync<SessionNamed>());
-        _stats.Reply(new JoinRecorded(name, JoinedAt));
+        _stats.Reply(new JoinRecorded(name, JoinedAt, JoinSequenceNr));
         Assert.Equal(new SessionJoined(name), await _server.ExpectMsgAsync<SessionJoined>());
         Assert.Equal($"{name} joined the server\n", await ExpectPublishedAsync(toEveryone: true));
         return (session, client);
+    }
+
+    /// <summary>A request to the stats actor, with a deadline that lets it be accepted now and not much later.</summary>
+    private async Task<T> ExpectCountRequestAsync<T>()
+        where T : ICountRequest
+    {
+        var request = await _stats.ExpectMsgAsync<T>();
+        Assert.InRange(request.AcceptBeforeUtc - DateTime.UtcNow, TimeSpan.Zero, Settings.Counting.AcceptWithin);
+        return request;
+    }
+
+    /// <summary>Expects the leave of the client joined as <paramref name="name"/>, refers to its join, and has it counted.</summary>
+    private async Task ExpectLeaveCountedAsync(string name, double? rating)
+    {
+        var leave = await ExpectCountRequestAsync<RecordLeave>();
+        Assert.Equal((name, JoinedAt, JoinSequenceNr, rating), (leave.User, leave.JoinedAt, leave.JoinSequenceNr, leave.Rating));
+        _stats.Reply(Counted.Instance);
     }
 
     private async Task<string> ExpectPublishedAsync(bool toEveryone)
@@ -101,52 +120,55 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(new ClaimName("alice2"), await _names.ExpectMsgAsync<ClaimName>());
     }
 
-    /// <summary>Sends a join whose name is claimed but which the stats journal never answers; it fails with an error.</summary>
-    private async Task<(IActorRef Session, ChatClient Client)> JoinThatTimesOutAsync()
+    /// <summary>Sends a join whose name is claimed; the stats actor gets it and the spec decides its fate.</summary>
+    private async Task<(IActorRef Session, ChatClient Client)> PendingJoinAsync(SessionSettings settings)
     {
-        var (session, client) = await ConnectAsync(Settings with { JoinTimeout = TimeSpan.FromMilliseconds(300) });
-        await client.SendAsync("alice joined the server\n");
+        var (session, client) = await ConnectAsync(settings);
+        await client.SendAsync("alice joined the server\nalice : hello\n");
         await _names.ExpectMsgAsync<ClaimName>();
         _names.Reply(new NameClaimed("alice"));
         await _stats.ExpectMsgAsync<RecordJoin>();
-
-        Assert.Equal("ERROR join failed, try again", await client.ReadLineAsync());
-        Assert.Equal(new ReleaseName("alice"), await _names.ExpectMsgAsync<ReleaseName>());
         return (session, client);
     }
 
-    [Fact]
-    public async Task A_join_the_stats_journal_does_not_answer_fails_and_the_client_may_try_again()
+    /// <summary>The client is told its join failed, its name is free, nothing it sent was broadcast, and it may join again.</summary>
+    private async Task ExpectJoinFailedAsync(ChatClient client)
     {
-        var (_, client) = await JoinThatTimesOutAsync();
+        Assert.Equal("ERROR join failed, try again", await client.ReadLineAsync());
+        Assert.Equal(new ReleaseName("alice"), await _names.ExpectMsgAsync<ReleaseName>());
         await _topic.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
-
-        // The answer that comes too late is undone, so the client is not counted online.
-        var late = new JoinRecorded("alice", JoinedAt);
-        _stats.Reply(late);
-        Assert.Equal(new RecordLeave("alice", JoinedAt, null), await _stats.ExpectMsgAsync<RecordLeave>());
-
         await client.SendAsync("alice joined the server\n");
         Assert.Equal(new ClaimName("alice"), await _names.ExpectMsgAsync<ClaimName>());
     }
 
     [Fact]
-    public async Task An_answer_to_a_timed_out_join_that_arrives_after_a_new_join_is_undone()
+    public async Task A_join_the_stats_actor_refuses_fails_and_the_client_may_try_again()
     {
-        var (session, client) = await JoinThatTimesOutAsync();
-        await client.SendAsync("alice joined the server\n");
-        await _names.ExpectMsgAsync<ClaimName>();
-        _names.Reply(new NameClaimed("alice"));
-        await _stats.ExpectMsgAsync<RecordJoin>();
-        var current = new JoinRecorded("alice", JoinedAt.AddSeconds(11));
-        _stats.Reply(current);
-        Assert.Equal("alice joined the server\n", await ExpectPublishedAsync(toEveryone: true));
+        var (_, client) = await PendingJoinAsync(Settings);
+        _stats.Reply(CountRefused.Instance);
+        await ExpectJoinFailedAsync(client);
+    }
 
-        var stale = new JoinRecorded("alice", JoinedAt);
-        session.Tell(stale, _stats.Ref);
-        Assert.Equal(new RecordLeave("alice", JoinedAt, null), await _stats.ExpectMsgAsync<RecordLeave>());
-        await client.SendAsync("alice : still joined\n");
-        Assert.Equal("alice : still joined\n", await ExpectPublishedAsync(toEveryone: true));
+    [Fact]
+    public async Task A_join_the_stats_actor_never_answers_fails_once_it_can_no_longer_be_counted()
+    {
+        var answerWithin = TimeSpan.FromMilliseconds(400);
+        var (_, client) = await PendingJoinAsync(Settings with { Counting = new CountWaits(TimeSpan.FromMilliseconds(100), answerWithin) });
+        var readLine = client.ReadLineAsync();
+        // Told any earlier, the client might see its join fail and then counted after all.
+        await Assert.ThrowsAsync<TimeoutException>(() => readLine.WaitAsync(answerWithin / 2));
+        Assert.Equal("ERROR join failed, try again", await readLine);
+        Assert.Equal(new ReleaseName("alice"), await _names.ExpectMsgAsync<ReleaseName>());
+    }
+
+    [Fact]
+    public async Task A_join_waits_for_a_slow_journal_past_the_name_registrys_timeout()
+    {
+        var (_, client) = await PendingJoinAsync(Settings with { JoinTimeout = TimeSpan.FromMilliseconds(100) });
+        await _topic.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(400));
+        _stats.Reply(new JoinRecorded("alice", JoinedAt, JoinSequenceNr));
+        Assert.Equal("alice joined the server\n", await ExpectPublishedAsync(toEveryone: true));
+        Assert.Equal("alice : hello\n", await ExpectPublishedAsync(toEveryone: true));
     }
 
     [Fact]
@@ -157,7 +179,7 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
         await _names.ExpectMsgAsync<ClaimName>();
         _names.Reply(new NameClaimed("alice"));
         await _stats.ExpectMsgAsync<RecordJoin>();
-        _stats.Reply(new JoinRecorded("alice", JoinedAt));
+        _stats.Reply(new JoinRecorded("alice", JoinedAt, JoinSequenceNr));
 
         Assert.Equal("alice joined the server\n", await ExpectPublishedAsync(toEveryone: true));
         Assert.Equal("alice : first\nalice : second\n", await ExpectPublishedAsync(toEveryone: true));
@@ -183,24 +205,41 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public async Task Stop_leaves_unrated_tells_everyone_else_and_closes()
+    public async Task Stop_leaves_unrated_tells_everyone_else_and_closes_once_the_leave_is_journaled()
     {
         var (session, client) = await JoinAsync("alice", "alice joined the server\n");
         Watch(session);
         await client.SendAsync("stop\n");
         Assert.Equal("alice exited the server\n", await ExpectPublishedAsync(toEveryone: false));
-        Assert.Equal(new RecordLeave("alice", JoinedAt, null), await _stats.ExpectMsgAsync<RecordLeave>());
+        Assert.Equal(SessionLeft.Instance, await _server.ExpectMsgAsync<SessionLeft>());
         Assert.Equal(new ReleaseName("alice"), await _names.ExpectMsgAsync<ReleaseName>());
+        var leave = await ExpectCountRequestAsync<RecordLeave>();
+        Assert.Null(leave.Rating);
+
+        // Until the stats actor has journaled the leave, the session (and so the connection) stays.
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+        _stats.Reply(Counted.Instance);
         await ExpectEndedAsync(session);
         Assert.Equal(string.Empty, await client.ReadToEndAsync());
     }
 
     [Fact]
-    public async Task Stop_with_a_decimal_rating_records_it()
+    public async Task Stop_with_a_decimal_rating_records_it_for_the_sessions_own_join()
     {
         var (_, client) = await JoinAsync("alice", "alice joined the server\n");
         await client.SendAsync("stop 4.5\n");
-        Assert.Equal(new RecordLeave("alice", JoinedAt, 4.5), await _stats.ExpectMsgAsync<RecordLeave>());
+        await ExpectLeaveCountedAsync("alice", 4.5);
+    }
+
+    [Fact]
+    public async Task A_leave_that_cannot_be_counted_still_closes_the_connection()
+    {
+        var (session, client) = await JoinAsync("alice", "alice joined the server\n");
+        Watch(session);
+        await client.SendAsync("stop 4\n");
+        await _stats.ExpectMsgAsync<RecordLeave>();
+        _stats.Reply(CountRefused.Instance);
+        await ExpectEndedAsync(session);
     }
 
     [Fact]
@@ -209,9 +248,20 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
         var (session, client) = await JoinAsync("alice", "alice joined the server\n");
         Watch(session);
         await client.SendAsync("stop 9\n");
-        Assert.Equal(new RecordLeave("alice", JoinedAt, null), await _stats.ExpectMsgAsync<RecordLeave>());
+        await ExpectLeaveCountedAsync("alice", null);
         await ExpectEndedAsync(session);
         Assert.Equal("ERROR rating must be a number from 1 to 5\n", await client.ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task A_server_that_stops_ends_a_joined_session_with_an_unrated_leave()
+    {
+        var (session, _) = await JoinAsync("alice", "alice joined the server\n");
+        Watch(session);
+        session.Tell(EndSession.Instance);
+        Assert.Equal("alice exited the server\n", await ExpectPublishedAsync(toEveryone: false));
+        await ExpectLeaveCountedAsync("alice", null);
+        await ExpectTerminatedAsync(session);
     }
 
     [Fact]
@@ -230,7 +280,7 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
         await client.SendAsync("bob : hi");
         Assert.Equal("bob : hi\n", await ExpectPublishedAsync(toEveryone: true));
         await client.SendAsync("stop 3");
-        Assert.Equal(new RecordLeave("bob", JoinedAt, 3), await _stats.ExpectMsgAsync<RecordLeave>());
+        await ExpectLeaveCountedAsync("bob", 3);
     }
 
     [Fact]
@@ -240,7 +290,7 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
         Watch(session);
         await client.DisposeAsync();
         Assert.Equal("alice exited the server\n", await ExpectPublishedAsync(toEveryone: false));
-        Assert.Equal(new RecordLeave("alice", JoinedAt, null), await _stats.ExpectMsgAsync<RecordLeave>());
+        await ExpectLeaveCountedAsync("alice", null);
         await ExpectTerminatedAsync(session);
     }
 

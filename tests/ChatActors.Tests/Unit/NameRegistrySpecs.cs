@@ -90,7 +90,7 @@ public class NameRegistrySpecs : Akka.TestKit.Xunit2.TestKit
         registry.Tell(new ClaimName("alice"), impostor);
         var alice = CreateTestProbe();
         var server = CreateTestProbe();
-        replyTo.Tell(new ServerStatus(new RegisterServer(0, "Server-1", "127.0.0.1", 5010, 10, server), 1, [new HeldName("alice", alice)], 1));
+        replyTo.Tell(new ServerStatus(new RegisterServer(0, "Server-1", "127.0.0.1", 5010, 10, server), 1, [new HeldName("alice", alice)], new ServerOnline(server, 1, 1)));
 
         impostor.ExpectMsg(new NameInUse("alice"));
         registry.Tell(new ClaimName("bob"), impostor);

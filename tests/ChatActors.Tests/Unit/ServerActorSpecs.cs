@@ -13,6 +13,7 @@ namespace ChatActors.Tests.Unit;
 
 public class ServerActorSpecs : Akka.TestKit.Xunit2.TestKit
 {
+    private static readonly CountWaits Counting = new(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30));
     private readonly TestProbe _balancer;
     private readonly TestProbe _names;
     private readonly TestProbe _stats;
@@ -33,7 +34,7 @@ public class ServerActorSpecs : Akka.TestKit.Xunit2.TestKit
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen();
         var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
-        var settings = new ServerSettings(0, "127.0.0.1", capacity, new SessionSettings("Server-1", 4096, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30)), OutboundLimits.Default);
+        var settings = new ServerSettings(0, "127.0.0.1", capacity, new SessionSettings("Server-1", 4096, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), Counting), OutboundLimits.Default);
         var server = Sys.ActorOf(ServerActor.Props(settings, listener, _balancer, new ChatServices(_names, _stats, _topic)));
 
         var subscribe = _topic.ExpectMsg<Subscribe>();
@@ -60,7 +61,7 @@ public class ServerActorSpecs : Akka.TestKit.Xunit2.TestKit
         var session = _names.LastSender;
         _names.Reply(new NameClaimed(name));
         await _stats.FishForMessageAsync<RecordJoin>(_ => true);
-        _stats.Reply(new JoinRecorded(name, DateTime.Now));
+        _stats.Reply(new JoinRecorded(name, DateTime.Now, 1));
         await _topic.FishForMessageAsync<Publish>(publish => publish.Message is ChatLines);
         return (client, session);
     }
@@ -74,9 +75,19 @@ public class ServerActorSpecs : Akka.TestKit.Xunit2.TestKit
         await using var first = await ChatClient.ConnectAsync(port);
         Assert.Equal(new ServerLoad(0, 1), await _balancer.ExpectMsgAsync<ServerLoad>());
 
+        // The client turned away sees "Server busy" only once it is counted lost.
         await using var second = await ChatClient.ConnectAsync(port);
-        Assert.Equal("Server busy, try after 5 mins!\n", await second.ReadToEndAsync());
+        var reply = second.ReadToEndAsync();
         await _stats.ExpectMsgAsync<CountLostClient>();
+        await Assert.ThrowsAsync<TimeoutException>(() => reply.WaitAsync(TimeSpan.FromMilliseconds(200)));
+        _stats.Reply(Counted.Instance);
+        Assert.Equal("Server busy, try after 5 mins!\n", await reply);
+
+        // One that cannot be counted gets no answer at all.
+        await using var third = await ChatClient.ConnectAsync(port);
+        await _stats.ExpectMsgAsync<CountLostClient>();
+        _stats.Reply(CountRefused.Instance);
+        Assert.Equal(string.Empty, await third.ReadToEndAsync());
 
         await first.DisposeAsync();
         Assert.Equal(new ServerLoad(0, 0), await _balancer.ExpectMsgAsync<ServerLoad>());
@@ -115,7 +126,7 @@ public class ServerActorSpecs : Akka.TestKit.Xunit2.TestKit
         await using var ann = await ConnectAsync(port);
         await using var ben = await ConnectAsync(port);
         var (_, annSession) = await JoinAsync(ann, "ann");
-        Assert.Equal(new ServerOnline(server, 1), await _stats.FishForMessageAsync<ServerOnline>(_ => true));
+        Assert.Equal(new ServerOnline(server, 1, 1), await _stats.FishForMessageAsync<ServerOnline>(_ => true));
 
         // ben owns his name once the registry granted it, before his join is counted.
         await ben.SendAsync("ben joined the server\n");
@@ -131,13 +142,32 @@ public class ServerActorSpecs : Akka.TestKit.Xunit2.TestKit
             var status = await singleton.ExpectMsgAsync<ServerStatus>();
             Assert.Equal(new RegisterServer(0, "Server-1", "127.0.0.1", port, 10, server), status.Registration);
             Assert.Equal(2, status.Connected);
-            Assert.Equal(1, status.Joined);
+            Assert.Equal(new ServerOnline(server, 1, 1), status.Online);
             Assert.Equal(
                 [new HeldName("ann", annSession), new HeldName("ben", benSession)],
                 status.Names.OrderBy(held => held.Name));
         });
 
+        // ann is no longer online as soon as she has left, even while her leave is still being journaled.
         await ann.SendAsync("stop\n");
-        Assert.Equal(new ServerOnline(server, 0), await _stats.FishForMessageAsync<ServerOnline>(_ => true));
+        Assert.Equal(new ServerOnline(server, 0, 2), await _stats.FishForMessageAsync<ServerOnline>(_ => true));
+    }
+
+    [Fact]
+    public async Task Told_to_stop_serving_it_ends_every_session_and_stops_after_the_last_leave_is_journaled()
+    {
+        var (server, port) = StartServer(capacity: 10);
+        var (ann, _) = await JoinAsync(await ConnectAsync(port), "ann");
+        Watch(server);
+
+        server.Tell(StopServing.Instance);
+        var leave = await _stats.FishForMessageAsync<RecordLeave>(_ => true);
+        Assert.Equal(("ann", (double?)null), (leave.User, leave.Rating));
+        await Assert.ThrowsAsync<TimeoutException>(() => ann.ReadToEndAsync().WaitAsync(TimeSpan.FromMilliseconds(200)));
+        await Assert.ThrowsAnyAsync<SocketException>(() => ChatClient.ConnectAsync(port));
+
+        _stats.Reply(Counted.Instance);
+        await ExpectTerminatedAsync(server);
+        Assert.Equal(string.Empty, await ann.ReadToEndAsync());
     }
 }

@@ -34,10 +34,30 @@ public class StatsActorSpecs : Akka.TestKit.Xunit2.TestKit
         return ExpectMsg<StatsSnapshot>();
     }
 
-    private void Join(IActorRef stats, string user)
+    private static DateTime Soon => DateTime.UtcNow.AddSeconds(10);
+
+    private JoinRecorded Join(IActorRef stats, string user)
     {
-        stats.Tell(new RecordJoin(user));
-        ExpectMsg<JoinRecorded>(recorded => recorded.User == user);
+        stats.Tell(new RecordJoin(user, Soon));
+        return ExpectMsg<JoinRecorded>(recorded => recorded.User == user);
+    }
+
+    private void Approach(IActorRef stats, bool turnedAway = false)
+    {
+        stats.Tell(new CountApproach(turnedAway, Soon));
+        ExpectMsg<Counted>();
+    }
+
+    private void Lost(IActorRef stats)
+    {
+        stats.Tell(new CountLostClient(Soon));
+        ExpectMsg<Counted>();
+    }
+
+    private void Leave(IActorRef stats, JoinRecorded join, double? rating)
+    {
+        stats.Tell(new RecordLeave(join.User, join.JoinedAt, join.SequenceNr, rating, Soon));
+        ExpectMsg<Counted>();
     }
 
     private void StopGracefully(IActorRef stats)
@@ -58,12 +78,17 @@ public class StatsActorSpecs : Akka.TestKit.Xunit2.TestKit
 
         var first = CreateTestProbe();
         var second = CreateTestProbe();
-        stats.Tell(new ServerStatus(new RegisterServer(0, "Server-1", "127.0.0.1", 5010, 10, first), 4, [], 3));
-        stats.Tell(new ServerOnline(second, 2));
+        stats.Tell(new ServerStatus(new RegisterServer(0, "Server-1", "127.0.0.1", 5010, 10, first), 4, [], new ServerOnline(first, 3, 6)));
+        stats.Tell(new ServerOnline(second, 2, 1));
         AwaitAssert(() => Assert.Equal(5, StatsOf(stats).Online));
 
-        stats.Tell(new ServerOnline(second, 1));
+        stats.Tell(new ServerOnline(second, 1, 2));
         AwaitAssert(() => Assert.Equal(4, StatsOf(stats).Online));
+
+        // A figure that was overtaken on its way (it is older than the one already known) changes nothing.
+        stats.Tell(new ServerOnline(first, 9, 5));
+        stats.Tell(new ServerOnline(second, 7, 2));
+        Assert.Equal(4, StatsOf(stats).Online);
 
         // A server that is gone (its node was downed) has no clients online any more.
         Watch(first);
@@ -76,35 +101,52 @@ public class StatsActorSpecs : Akka.TestKit.Xunit2.TestKit
     public void It_counts_approaches_lost_clients_joins_and_the_true_mean_of_ratings()
     {
         var stats = StartStats();
-        stats.Tell(CountApproach.Instance);
-        stats.Tell(CountApproach.Instance);
-        stats.Tell(CountLostClient.Instance);
-        Join(stats, "ann");
-        Join(stats, "ben");
-        Join(stats, "cat");
-        var joinedAt = _clock.GetLocalNow().DateTime;
-        stats.Tell(new RecordLeave("ann", joinedAt, 4));
-        stats.Tell(new RecordLeave("ben", joinedAt, 5));
-        stats.Tell(new RecordLeave("cat", joinedAt, null));
-        stats.Tell(new RecordLeave("dan", joinedAt, 3.5));
+        Approach(stats);
+        Approach(stats, turnedAway: true);
+        Lost(stats);
+        var ann = Join(stats, "ann");
+        var ben = Join(stats, "ben");
+        var cat = Join(stats, "cat");
+        Leave(stats, ann, 4);
+        Leave(stats, ben, 5);
+        Leave(stats, cat, null);
+        Leave(stats, ann with { User = "dan" }, 3.5);
 
-        AwaitAssert(() => Assert.Equal(
-            new StatsSnapshot("24 Nov 26", 3, 3, 2, 1, 12.5 / 3, 0),
-            StatsOf(stats)));
+        Assert.Equal(new StatsSnapshot("24 Nov 26", 3, 3, 2, 2, 12.5 / 3, 0), StatsOf(stats));
     }
 
     [Fact]
-    public void A_join_is_acknowledged_only_after_it_is_journaled_and_goes_on_to_the_db_writer()
+    public void A_request_that_comes_after_its_deadline_is_refused_and_never_counted()
     {
         var stats = StartStats();
-        stats.Tell(CountApproach.Instance);
-        stats.Tell(new RecordJoin("ann"));
-        var recorded = ExpectMsg<JoinRecorded>();
-        Assert.Equal(new DateTime(2026, 11, 24, 15, 4, 5), recorded.JoinedAt);
+        var past = DateTime.UtcNow.AddMilliseconds(-1);
+        stats.Tell(new CountApproach(true, past));
+        ExpectMsg<CountRefused>();
+        stats.Tell(new CountLostClient(past));
+        ExpectMsg<CountRefused>();
+        stats.Tell(new RecordJoin("ann", past));
+        ExpectMsg<CountRefused>();
+        stats.Tell(new RecordLeave("ann", _clock.GetLocalNow().DateTime, 1, 5, past));
+        ExpectMsg<CountRefused>();
+
+        Assert.Equal(new StatsSnapshot("24 Nov 26", 0, 0, 0, 0, 0, 0), StatsOf(stats));
+        _dbWriter.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void A_join_is_answered_only_after_it_is_journaled_and_its_leave_refers_to_it()
+    {
+        var stats = StartStats();
+        Approach(stats);
+        var join = Join(stats, "ann");
+        Assert.Equal(new JoinRecorded("ann", new DateTime(2026, 11, 24, 15, 4, 5), 2), join);
+        Leave(stats, join, 4);
 
         Assert.Equal(1, _dbWriter.ExpectMsg<StatsEventRecorded>().SequenceNr);
-        var join = _dbWriter.ExpectMsg<StatsEventRecorded>();
-        Assert.Equal(new StatsEventRecorded(2, new ClientJoined("ann", recorded.JoinedAt)), join);
+        Assert.Equal(new StatsEventRecorded(2, new ClientJoined("ann", join.JoinedAt)), _dbWriter.ExpectMsg<StatsEventRecorded>());
+        Assert.Equal(
+            new StatsEventRecorded(3, new ClientLeft("ann", join.JoinedAt, 2, join.JoinedAt, 4)),
+            _dbWriter.ExpectMsg<StatsEventRecorded>());
     }
 
     [Fact]
@@ -130,7 +172,7 @@ public class StatsActorSpecs : Akka.TestKit.Xunit2.TestKit
         _clock.SetUtcNow(new DateTimeOffset(2026, 11, 24, 23, 59, 59, TimeSpan.Zero));
         var storage = CreateTestProbe();
         var stats = Sys.ActorOf(StatsActor.Props(_clock, storage, CreateTestProbe(), null, 1000));
-        stats.Tell(new RecordJoin("ann"));
+        stats.Tell(new RecordJoin("ann", Soon));
         storage.FishForMessage<ServerTotalsChanged>(totals => totals.Row.TodayCount == 1);
 
         _clock.Advance(TimeSpan.FromSeconds(2));
@@ -143,9 +185,8 @@ public class StatsActorSpecs : Akka.TestKit.Xunit2.TestKit
     {
         _clock.SetUtcNow(new DateTimeOffset(2026, 11, 30, 23, 59, 59, TimeSpan.Zero));
         var stats = StartStats();
-        stats.Tell(CountApproach.Instance);
-        Join(stats, "ann");
-        stats.Tell(new RecordLeave("ann", _clock.GetLocalNow().DateTime, 4));
+        Approach(stats);
+        Leave(stats, Join(stats, "ann"), 4);
 
         _clock.Advance(TimeSpan.FromSeconds(2));
         AwaitAssert(() => Assert.Equal(new StatsSnapshot("01 Dec 26", 0, 0, 1, 0, 4, 0), StatsOf(stats)));
@@ -155,11 +196,9 @@ public class StatsActorSpecs : Akka.TestKit.Xunit2.TestKit
     public void A_restarted_stats_actor_recovers_its_counters_from_the_journal()
     {
         var stats = StartStats();
-        stats.Tell(CountApproach.Instance);
-        stats.Tell(CountLostClient.Instance);
-        Join(stats, "ann");
-        stats.Tell(new RecordLeave("ann", _clock.GetLocalNow().DateTime, 4.5));
-        AwaitAssert(() => Assert.Equal(4.5, StatsOf(stats).AverageRating));
+        Approach(stats);
+        Lost(stats);
+        Leave(stats, Join(stats, "ann"), 4.5);
         StopGracefully(stats);
 
         var recovered = StartStats();
@@ -190,7 +229,7 @@ public class StatsActorSpecs : Akka.TestKit.Xunit2.TestKit
         var resumed = StatsOf(stats);
         Assert.Equal(new StatsSnapshot("24 Nov 26", 0, 40, 57, 3, 4.25, 0), resumed);
 
-        stats.Tell(CountApproach.Instance);
+        Approach(stats);
         Join(stats, "ann");
         StopGracefully(stats);
 
@@ -203,7 +242,7 @@ public class StatsActorSpecs : Akka.TestKit.Xunit2.TestKit
     public void Flush_is_answered_by_the_db_writer_after_every_pending_event()
     {
         var stats = StartStats();
-        stats.Tell(CountApproach.Instance);
+        stats.Tell(new CountApproach(false, Soon));
         stats.Tell(FlushStats.Instance);
         _dbWriter.ExpectMsg<StatsEventRecorded>();
         var flush = _dbWriter.ExpectMsg<FlushStorage>();

@@ -12,7 +12,7 @@ public class StorageDatabaseSpecs
     [Fact]
     public void A_missing_database_is_created_with_the_original_schema()
     {
-        Assert.Null(StorageDatabase.Prepare(_path));
+        Assert.Null(StorageDatabase.Prepare(new StorageFile(_path, TimeSpan.FromSeconds(5))));
         Assert.Equal(
             [["server", "CREATE TABLE server (Date TEXT, Name TEXT, Average_Rating REAL, Today_Count INTEGER, Monthly_Count INTEGER, Total_Approaches INTEGER, Lost_Count INTEGER)"],
              ["session", "CREATE TABLE session (Date TEXT, User TEXT, In_Time TEXT, Out_Time TEXT)"]],
@@ -27,14 +27,14 @@ public class StorageDatabaseSpecs
         Repository.ExtractCommittedFile("storage.db", copy);
         Assert.Equal([["server"], ["session"]], SqliteFile.Rows(copy, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"));
         Assert.Equal([["0", "0"]], SqliteFile.Rows(copy, "SELECT (SELECT COUNT(*) FROM server), (SELECT COUNT(*) FROM session)"));
-        Assert.Null(StorageDatabase.Prepare(copy));
+        Assert.Null(StorageDatabase.Prepare(new StorageFile(copy, TimeSpan.FromSeconds(5))));
     }
 
     [Fact]
     public void A_database_with_other_columns_is_refused_naming_the_file_and_the_mismatch()
     {
         SqliteFile.Execute(_path, "CREATE TABLE session (Date TEXT, User TEXT, Started TEXT)");
-        var error = Assert.Throws<ChatStartupException>(() => StorageDatabase.Prepare(_path));
+        var error = Assert.Throws<ChatStartupException>(() => StorageDatabase.Prepare(new StorageFile(_path, TimeSpan.FromSeconds(5))));
         Assert.Equal($"{_path}: table session has columns (Date, User, Started), expected (Date, User, In_Time, Out_Time)", error.Message);
     }
 
@@ -47,6 +47,6 @@ public class StorageDatabaseSpecs
             INSERT INTO server VALUES ('22 Nov 26', 'Master', 4.25, 5, 12, 57, 3);
             INSERT INTO server VALUES ('21 Nov 26', 'Master', 3.0, 7, 7, 50, 2);
             """);
-        Assert.Equal(new StatsState(new DateOnly(2026, 11, 22), 5, 12, 57, 3, 4.25, 1), StorageDatabase.Prepare(_path));
+        Assert.Equal(new StatsState(new DateOnly(2026, 11, 22), 5, 12, 57, 3, 4.25, 1), StorageDatabase.Prepare(new StorageFile(_path, TimeSpan.FromSeconds(5))));
     }
 }

@@ -1,0 +1,18 @@
+namespace ChatActors.Actors;
+
+/// <summary>
+/// How long a requester of a count (the balancer edge, a server, a session) waits for the
+/// stats actor. The stats actor refuses a request it gets after <see cref="AcceptWithin"/>;
+/// one it accepted is journaled or failed within the journal's patience. So a requester that
+/// has heard nothing after <see cref="AnswerWithin"/> knows the count did not happen.
+/// </summary>
+public sealed record CountWaits(TimeSpan AcceptWithin, TimeSpan AnswerWithin)
+{
+    /// <summary>The deadline of a request sent now (UTC wall-clock time, which every node of the cluster shares).</summary>
+    public DateTime Deadline() => DateTime.UtcNow + AcceptWithin;
+
+    /// <param name="journalPatience">How long the journal keeps retrying one write.</param>
+    /// <param name="busyTimeout">How long one attempt may wait on a locked file.</param>
+    public static CountWaits For(TimeSpan acceptWithin, TimeSpan journalPatience, TimeSpan busyTimeout) =>
+        new(acceptWithin, acceptWithin + journalPatience + busyTimeout + TimeSpan.FromSeconds(5));
+}
