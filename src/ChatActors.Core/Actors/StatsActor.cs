@@ -32,6 +32,7 @@ public sealed class StatsActor : ReceivePersistentActor, IWithTimers
     private readonly IActorRef _chatTopic;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<IActorRef, ServerOnline> _onlineByServer = new();
+    private readonly Queue<IActorRef> _awaitingJournal = new();
     private StatsState _state = StatsState.Empty;
     private long _snapshotSequenceNr;
     private bool _recovered;
@@ -122,6 +123,13 @@ public sealed class StatsActor : ReceivePersistentActor, IWithTimers
             "The stats journal could not write event {0} ({1}); the stats actor starts again from the journal, and what waited on it is not counted",
             sequenceNr,
             @event.GetType().Name);
+
+        // The journal fails every write queued behind this one too: none of these requests is counted.
+        while (_awaitingJournal.TryDequeue(out var requester))
+        {
+            requester.Tell(CountRefused.Instance);
+        }
+
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
@@ -161,14 +169,15 @@ public sealed class StatsActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
-        var replyTo = Sender;
+        _awaitingJournal.Enqueue(Sender);
         var persistedCount = 0;
         PersistAllAsync(events, persisted =>
         {
             Count(persisted);
             if (++persistedCount == events.Length)
             {
-                replyTo.Tell(answer(persisted));
+                // Handlers run in journal order, so the oldest requester waiting is this one.
+                _awaitingJournal.Dequeue().Tell(answer(persisted));
             }
         });
     }

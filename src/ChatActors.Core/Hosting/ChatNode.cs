@@ -104,7 +104,9 @@ public sealed class ChatNode : IAsyncDisposable
                     TimeSpan.FromMilliseconds(200),
                     TimeSpan.FromSeconds(10),
                     0.2,
-                    -1)));
+                    -1)
+                    // A count that reaches no stats actor is not counted; its requester hears so at once.
+                    .WithReplyWhileStopped(CountRefused.Instance)));
             var names = Singleton(system, "names", null, PoisonPill.Instance, () => NameRegistry.Props(mediator, options.RelearnWindow));
             var balancer = Singleton(system, "balancer", null, PoisonPill.Instance, () =>
                 BalancerActor.Props(options.Algorithm, options.ReservationTimeout, mediator, options.RelearnWindow, clock));
@@ -243,11 +245,16 @@ public sealed class ChatNode : IAsyncDisposable
 
         shutdown.AddTask(CoordinatedShutdown.PhaseBeforeClusterShutdown, "flush-storage", async () =>
         {
+            var flushed = false;
             try
             {
-                await stats.Ask<StorageFlushed>(FlushStats.Instance, FlushTimeout);
+                flushed = await stats.Ask<object>(FlushStats.Instance, FlushTimeout) is StorageFlushed;
             }
             catch (AskTimeoutException)
+            {
+            }
+
+            if (!flushed)
             {
                 // The writer flushes again when its singleton stops, and a writer that starts catches up from the journal.
                 system.Log.Warning("storage.db was not flushed within {0}; the next start catches up from the journal", FlushTimeout);
