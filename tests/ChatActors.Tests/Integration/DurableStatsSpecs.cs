@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Globalization;
 using ChatActors.Stats;
 using ChatActors.Tests.Support;
@@ -109,57 +110,187 @@ public class DurableStatsSpecs
         Assert.Equal(["old", "ann"], SqliteFile.Rows(_dbPath, "SELECT User FROM session ORDER BY rowid").Select(row => row[0]));
     }
 
-    [Fact]
-    public async Task A_node_killed_in_a_burst_of_joins_loses_no_join_and_counts_none_twice()
+    /// <summary>
+    /// What the clients of a burst saw before the kill (a lower bound of what must be counted),
+    /// and everything they did, before or after it (an upper bound of what may be counted).
+    /// </summary>
+    private sealed class Witness
     {
-        const int clients = 60;
-        var completed = new List<string>();
-        await using (var node = await NodeProcess.StartAsync(_dbPath, "--servers", "2"))
+        private readonly object _lock = new();
+
+        public bool Killed { get; private set; }
+
+        public int ApproachesMade { get; private set; }
+
+        public int AnswersSeen { get; private set; }
+
+        public int WaitsSeen { get; private set; }
+
+        public HashSet<string> JoinsSent { get; } = [];
+
+        public HashSet<string> JoinsSeen { get; } = [];
+
+        public HashSet<string> RatingsSent { get; } = [];
+
+        /// <summary>Rated leaves whose close the client saw before the kill (after it, a close proves nothing).</summary>
+        public HashSet<string> RatedClosesSeen { get; } = [];
+
+        public void Did(Action<Witness> what)
         {
-            var enoughJoined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var joining = Enumerable.Range(0, clients).Select(async i =>
+            lock (_lock)
             {
-                try
-                {
-                    var name = $"user{i}";
-                    var client = await ChatClient.JoinAsync(node.ServerPorts[i % 2], name);
-                    lock (completed)
-                    {
-                        completed.Add(name);
-                        if (completed.Count == clients / 3)
-                        {
-                            enoughJoined.TrySetResult();
-                        }
-                    }
+                what(this);
+            }
+        }
 
-                    return client;
-                }
-                catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or OperationCanceledException)
-                {
-                    return null; // cut off by the kill
-                }
-            }).ToList();
-
-            await enoughJoined.Task.WaitAsync(TimeSpan.FromSeconds(60));
-            node.Kill();
-            foreach (var client in await Task.WhenAll(joining))
+        public void Saw(Action<Witness> what)
+        {
+            lock (_lock)
             {
-                if (client is not null)
+                if (!Killed)
                 {
-                    await client.DisposeAsync();
+                    what(this);
                 }
             }
+        }
+
+        public void Kill(NodeProcess node)
+        {
+            lock (_lock)
+            {
+                Killed = true;
+            }
+
+            node.Kill();
+        }
+
+        public int Completed
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return RatedClosesSeen.Count;
+                }
+            }
+        }
+
+        public void Approached() => Did(w => w.ApproachesMade++);
+
+        public void Answered(bool wait) => Saw(w =>
+        {
+            w.AnswersSeen++;
+            w.WaitsSeen += wait ? 1 : 0;
+        });
+    }
+
+    /// <summary>One client after another: ask the balancer, join, say something, leave with a rating.</summary>
+    private static async Task RunClientsAsync(NodeProcess node, int worker, Witness witness)
+    {
+        for (var i = 0; !witness.Killed; i++)
+        {
+            try
+            {
+                witness.Approached();
+                var port = await ChatClient.AskBalancerAsync(node.BalancerPort);
+                witness.Answered(wait: port is null);
+                if (port is null)
+                {
+                    continue;
+                }
+
+                var name = $"w{worker}n{i}";
+                await using var client = await ChatClient.ConnectAsync(port.Value);
+                await client.ReadLineAsync();
+                witness.Did(w => w.JoinsSent.Add(name));
+                await client.SendAsync($"{name} joined the server\n");
+                await client.ReadUntilAsync($"{name} joined the server");
+                witness.Saw(w => w.JoinsSeen.Add(name));
+
+                witness.Did(w => w.RatingsSent.Add(name));
+                await client.SendAsync($"{name} : bye\nstop {1 + (i % 5)}\n");
+                await client.ReadToEndAsync();
+                witness.Saw(w => w.RatedClosesSeen.Add(name));
+            }
+            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or OperationCanceledException or Xunit.Sdk.XunitException)
+            {
+                // Cut off by the kill.
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_node_killed_in_a_burst_of_approaches_joins_and_rated_leaves_counts_everything_a_client_saw_once()
+    {
+        var witness = new Witness();
+        await using (var node = await NodeProcess.StartAsync(_dbPath, "--servers", "2"))
+        {
+            var workers = Enumerable.Range(0, 12).Select(worker => Task.Run(() => RunClientsAsync(node, worker, witness))).ToList();
+            await Eventually.HoldsAsync(() => witness.Completed >= 40, "forty clients through before the kill", TimeSpan.FromSeconds(60));
+
+            // Eight more clients join. Then another program locks storage.db, so that nothing
+            // is journaled any more, and they leave with ratings while others ask the balancer:
+            // had any of them seen its outcome (a close, an answer), that outcome would be lost.
+            var leavers = new List<ChatClient>();
+            for (var i = 0; i < 8; i++)
+            {
+                var name = $"leaver{i}";
+                witness.Did(w => w.JoinsSent.Add(name));
+                leavers.Add(await ChatClient.JoinAsync(node.ServerPorts[i % 2], name));
+                witness.Saw(w => w.JoinsSeen.Add(name));
+            }
+
+            await using var holder = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_dbPath};Pooling=False");
+            holder.Open();
+            using (holder.BeginTransaction(deferred: false))
+            {
+                var outcomes = leavers.Select(async (leaver, i) =>
+                {
+                    witness.Did(w => w.RatingsSent.Add($"leaver{i}"));
+                    await leaver.SendAsync("stop 5\n");
+                    await leaver.ReadToEndAsync(TimeSpan.FromSeconds(60));
+                    witness.Saw(w => w.RatedClosesSeen.Add($"leaver{i}"));
+                }).Concat(Enumerable.Range(0, 8).Select(async _ =>
+                {
+                    witness.Approached();
+                    witness.Answered(wait: await ChatClient.AskBalancerAsync(node.BalancerPort) is null);
+                })).ToList();
+                await Eventually.HoldsAsync(
+                    () => Enumerable.Range(0, 8).All(i => node.Output.Any(line => line.Contains($"leaver{i} left", StringComparison.Ordinal))),
+                    "the eight leaves under the lock reached their servers");
+                witness.Kill(node);
+                await Task.WhenAll(outcomes.Select(outcome => outcome.ContinueWith(_ => { })));
+            }
+
+            await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(60));
         }
 
         await using (var restarted = await NodeProcess.StartAsync(_dbPath, "--servers", "2"))
         {
             Assert.Equal(0, await restarted.InterruptAsync());
-            var users = SqliteFile.Rows(_dbPath, "SELECT User FROM session").Select(row => row[0]).ToList();
+            var counts = Regex.Match(restarted.LastStatsLine()!, @"today=(\d+) month=\d+ approaches=(\d+) lost=(\d+)");
+            var (today, approaches, lost) = (int.Parse(counts.Groups[1].Value), int.Parse(counts.Groups[2].Value), int.Parse(counts.Groups[3].Value));
+
+            // Every balancer answer any client saw is counted; no approach counted that was not made.
+            Assert.InRange(approaches, witness.AnswersSeen, witness.ApproachesMade);
+            Assert.InRange(lost, witness.WaitsSeen, witness.ApproachesMade - witness.AnswersSeen + witness.WaitsSeen);
+
+            // Every join a client saw has its one row; no row for a join never sent, none twice.
+            var sessions = SqliteFile.Rows(_dbPath, "SELECT User, Out_Time FROM session").ToList();
+            var users = sessions.Select(row => row[0]).ToList();
             Assert.Equal(users.Distinct(), users);
-            Assert.Subset(users.ToHashSet(), completed.ToHashSet());
-            var todayCount = SqliteFile.Rows(_dbPath, "SELECT Today_Count FROM server")[0][0];
-            Assert.Equal(users.Count.ToString(CultureInfo.InvariantCulture), todayCount);
-            Assert.Contains($"today={users.Count} ", restarted.LastStatsLine());
+            Assert.Subset(witness.JoinsSent, users.ToHashSet());
+            Assert.Superset(witness.JoinsSeen, users.ToHashSet());
+            Assert.Equal(users.Count, today);
+
+            // Every rated leave whose close a client saw is in the row of its own join.
+            var rated = sessions.Where(row => row[1] != "0").Select(row => row[0]).ToHashSet();
+            Assert.Subset(witness.RatingsSent, rated);
+            Assert.Superset(witness.RatedClosesSeen, rated);
+
+            Assert.Equal(
+                [[today.ToString(CultureInfo.InvariantCulture), approaches.ToString(CultureInfo.InvariantCulture), lost.ToString(CultureInfo.InvariantCulture)]],
+                SqliteFile.Rows(_dbPath, "SELECT Today_Count, Total_Approaches, Lost_Count FROM server"));
         }
     }
 }
