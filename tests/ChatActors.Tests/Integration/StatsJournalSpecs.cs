@@ -1,0 +1,63 @@
+using ChatActors.Hosting;
+using ChatActors.Messages;
+using ChatActors.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ChatActors.Tests.Integration;
+
+/// <summary>The stats journal in storage.db: rows keep the identity of their join, and the journal stays small.</summary>
+public class StatsJournalSpecs
+{
+    private readonly string _dbPath = TestNode.NewDatabasePath();
+
+    [Fact]
+    public async Task A_user_who_leaves_unrated_and_rejoins_in_the_same_second_gets_the_rating_on_the_second_row_only()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 15, 4, 5, TimeSpan.Zero));
+        await using var node = await ChatNode.StartAsync(TestNode.Config(servers: 1, dbPath: _dbPath, extraHocon: "chat-actors.db-flush-interval = 50ms"), clock);
+        await using (var first = await ChatClient.JoinAsync(node.ServerPorts[0], "ann"))
+        {
+            await first.SendAsync("stop\n");
+            await first.ReadToEndAsync();
+        }
+
+        await using (var second = await ChatClient.JoinAsync(node.ServerPorts[0], "ann"))
+        {
+            await second.SendAsync("stop 4\n");
+            await second.ReadToEndAsync();
+        }
+
+        var joinedAt = Stats.StorageFormat.Time(clock.GetLocalNow().DateTime);
+        await Eventually.HoldsAsync(
+            () => SqliteFile.Rows(_dbPath, "SELECT Out_Time FROM session WHERE Out_Time <> '0'").Count == 1,
+            "the rated leave in storage.db");
+        Assert.Equal(
+            [["ann", joinedAt, "0"], ["ann", joinedAt, joinedAt]],
+            SqliteFile.Rows(_dbPath, "SELECT User, In_Time, Out_Time FROM session ORDER BY rowid"));
+    }
+
+    [Fact]
+    public async Task The_journal_forgets_what_a_snapshot_and_storage_db_both_hold_and_the_counts_stay()
+    {
+        const string snapshotEvery10 = "chat-actors { stats-snapshot-interval = 10, db-flush-interval = 50ms }";
+        await using (var node = await TestNode.StartAsync(servers: 1, dbPath: _dbPath, extraHocon: snapshotEvery10))
+        {
+            for (var i = 0; i < 35; i++)
+            {
+                Assert.NotNull(await ChatClient.AskBalancerAsync(node.BalancerPort));
+            }
+
+            // Snapshots at 10, 20 and 30; the journal keeps event 30 (as the highest it has forgotten) and 31 to 35.
+            await Eventually.HoldsAsync(
+                () => SqliteFile.Rows(_dbPath, "SELECT COUNT(*) FROM journal") is [["6"]],
+                "the journal trimmed behind the snapshot of event 30");
+        }
+
+        await using var restarted = await TestNode.StartAsync(servers: 1, dbPath: _dbPath, extraHocon: snapshotEvery10);
+        Assert.Equal(35, (await TestCluster.StatsAsync(restarted)).TotalApproaches);
+        Assert.NotNull(await ChatClient.AskBalancerAsync(restarted.BalancerPort));
+        await Eventually.HoldsAsync(
+            () => SqliteFile.Rows(_dbPath, "SELECT Total_Approaches FROM server") is [["36"]],
+            "the 36th approach in storage.db");
+    }
+}
