@@ -61,7 +61,7 @@ public sealed class BalancerEdge : ReceiveActor
                     _ => Wire.NoServerAvailable,
                 };
             }
-            catch (AskTimeoutException)
+            catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
             {
                 _log.Warning("The balancer did not answer within {0}; telling the client to wait", _replyTimeout);
                 reply = Wire.NoServerAvailable;
@@ -91,7 +91,7 @@ public sealed class BalancerEdge : ReceiveActor
         {
             return await _stats.Ask<object>(new CountApproach(turnedAway, _counting.Deadline()), _counting.AnswerWithin) is Counted;
         }
-        catch (AskTimeoutException)
+        catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
         {
             return false;
         }

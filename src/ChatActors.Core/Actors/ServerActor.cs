@@ -173,7 +173,7 @@ public sealed class ServerActor : ReceiveActor, IWithStash
                 connection.TryEnqueue(Wire.ServerBusy);
             }
         }
-        catch (AskTimeoutException)
+        catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
         {
             // Not counted: the client gets no answer.
         }
