@@ -131,12 +131,12 @@ public sealed class DbWriter : ReceiveActor, IWithTimers, IWithStash
         Receive<WriteTick>(_ => StartWrite());
         Receive<WriteSucceeded>(_ =>
         {
+            _writtenThrough = _writing!.LastSequenceNr ?? _writtenThrough;
             if (_failedAttempts > 0)
             {
-                _log.Info("storage.db is written again after {0:0} s; caught up through event {1}", (DateTime.UtcNow - _outageStartedUtc).TotalSeconds, _writing!.LastSequenceNr ?? _writtenThrough);
+                _log.Info("storage.db is written again after {0:0} s; caught up through event {1}", (DateTime.UtcNow - _outageStartedUtc).TotalSeconds, _writtenThrough);
             }
 
-            _writtenThrough = _writing!.LastSequenceNr ?? _writtenThrough;
             _writing = null;
             _failedAttempts = 0;
             AnswerProjectionAwaited();
