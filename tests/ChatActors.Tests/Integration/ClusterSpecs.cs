@@ -25,9 +25,14 @@ public class ClusterSpecs
             clients.Add(await ChatClient.JoinAsync(cluster.Nodes[i].ServerPorts[0], names[i]));
         }
 
-        foreach (var client in clients.Take(2))
+        // The join lines of later clients come from other nodes, in no particular order among themselves.
+        for (var i = 0; i < clients.Count; i++)
         {
-            await client.ReadUntilAsync("cat joined the server");
+            var joinsToSee = names.Skip(i + 1).Select(name => $"{name} joined the server").ToHashSet();
+            while (joinsToSee.Count > 0)
+            {
+                joinsToSee.Remove(await clients[i].ReadLineAsync());
+            }
         }
 
         await Task.WhenAll(clients.Select((client, i) => client.SendAsync(string.Concat(
