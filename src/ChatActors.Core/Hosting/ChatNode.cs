@@ -10,6 +10,7 @@ using Akka.Event;
 using Akka.Pattern;
 using Akka.Persistence.Query;
 using Akka.Persistence.Sql;
+using Akka.Persistence.Sql.Config;
 using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
@@ -17,6 +18,7 @@ using ChatActors.Actors;
 using ChatActors.Messages;
 using ChatActors.Stats;
 using ChatActors.Storage;
+using LinqToDB;
 
 namespace ChatActors.Hosting;
 
@@ -276,7 +278,7 @@ public sealed class ChatNode : IAsyncDisposable
 
     private static async Task<ActorSystem> StartClusterAsync(Config config, ChatOptions options, CancellationToken stopping)
     {
-        var journal = ChatConfig.Quote(options.JournalDb.ConnectionString);
+        var journal = ChatConfig.Quote(options.JournalDb.PooledConnectionString);
         // The breaker must never cut a write short that the journal still retries: a write it
         // abandons could still land, counting what nobody was told.
         var callTimeout = options.JournalPatience + options.DbBusyTimeout + TimeSpan.FromSeconds(30);
@@ -297,13 +299,17 @@ public sealed class ChatNode : IAsyncDisposable
         ActorSystem system;
         try
         {
+            var settings = nodeSettings
+                .WithFallback(config)
+                .WithFallback(DistributedPubSub.DefaultConfig())
+                .WithFallback(ClusterSingleton.DefaultConfig())
+                .WithFallback(SqlPersistence.DefaultConfiguration);
+            var journalConnections = new DataOptions()
+                .UseConnectionString(ProviderName.SQLiteMS, options.JournalDb.PooledConnectionString)
+                .UseInterceptor(new SqliteBusyTimeout(options.DbBusyTimeout));
             system = ActorSystem.Create(
                 ChatOptions.SystemName,
-                nodeSettings
-                    .WithFallback(config)
-                    .WithFallback(DistributedPubSub.DefaultConfig())
-                    .WithFallback(ClusterSingleton.DefaultConfig())
-                    .WithFallback(SqlPersistence.DefaultConfiguration));
+                BootstrapSetup.Create().WithConfig(settings).And(new DataOptionsSetup(journalConnections)));
         }
         catch (Exception ex)
         {

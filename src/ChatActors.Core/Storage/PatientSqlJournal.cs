@@ -12,10 +12,12 @@ namespace ChatActors.Storage;
 /// The stats journal: Akka.Persistence.Sql's journal, made to ride out a database that is
 /// locked, full or read-only for a while. A write that fails is tried again with capped
 /// backoff until its <c>patience</c> is used up, with one warning per outage; only then does
-/// it fail, and the stats actor starts again from what the journal holds. Writes are
-/// attempted one at a time, in order. When one fails for good, the writes queued behind it
-/// fail unattempted: the stats actor that sent them stops on the failure, and an event
-/// journaled after the gap would count a request that was never answered.
+/// it fail, and the stats actor starts again from what the journal holds.
+/// Writes go in order, one group at a time: everything that arrives while a group is being
+/// written forms the next group, written in one transaction (so clients waiting for their
+/// counts share one commit). When a group fails for good, the writes queued behind it fail
+/// unattempted: the stats actor that sent them stops on the failure, and an event journaled
+/// after the gap would count a request that was never answered.
 /// </summary>
 public sealed class PatientSqlJournal : SqlWriteJournal, IWithTimers
 {
@@ -26,8 +28,8 @@ public sealed class PatientSqlJournal : SqlWriteJournal, IWithTimers
 
     private readonly TimeSpan _patience;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Queue<PendingWrite> _queued = new();
-    private PendingWrite? _writing;
+    private readonly List<PendingWrite> _queued = [];
+    private WriteGroup? _writing;
 
     public PatientSqlJournal(Config journalConfig)
         : base(journalConfig)
@@ -40,10 +42,10 @@ public sealed class PatientSqlJournal : SqlWriteJournal, IWithTimers
     protected override Task<IImmutableList<Exception>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
     {
         var write = new PendingWrite(messages.ToList());
-        _queued.Enqueue(write);
+        _queued.Add(write);
         if (_writing is null)
         {
-            StartNext();
+            StartNextGroup();
         }
 
         return write.Completion.Task;
@@ -54,69 +56,66 @@ public sealed class PatientSqlJournal : SqlWriteJournal, IWithTimers
         switch (message)
         {
             case AttemptFinished finished:
-                OnAttemptFinished(finished.Write, finished.Attempt);
+                OnAttemptFinished(finished.Group, finished.Attempt);
                 return true;
-            case RetryWrite retry:
-                Attempt(retry.Write);
+            case RetryGroup retry:
+                Attempt(retry.Group);
                 return true;
             default:
                 return base.ReceivePluginInternal(message);
         }
     }
 
-    private void StartNext()
+    private void StartNextGroup()
     {
-        _writing = _queued.TryDequeue(out var next) ? next : null;
+        _writing = _queued.Count == 0 ? null : new WriteGroup([.. _queued], DateTime.UtcNow);
+        _queued.Clear();
         if (_writing is not null)
         {
-            _writing.StartedUtc = DateTime.UtcNow;
             Attempt(_writing);
         }
     }
 
     /// <summary>Runs on the journal actor's thread, as the base journal requires; its outcome comes back as a message.</summary>
-    private void Attempt(PendingWrite write)
+    private void Attempt(WriteGroup group)
     {
         var self = Self;
-        base.WriteMessagesAsync(write.Messages, CancellationToken.None).ContinueWith(
-            attempt => self.Tell(new AttemptFinished(write, attempt)),
+        base.WriteMessagesAsync(group.Messages, CancellationToken.None).ContinueWith(
+            attempt => self.Tell(new AttemptFinished(group, attempt)),
             TaskContinuationOptions.ExecuteSynchronously);
     }
 
-    private void OnAttemptFinished(PendingWrite write, Task<IImmutableList<Exception>> attempt)
+    private void OnAttemptFinished(WriteGroup group, Task<IImmutableList<Exception>> attempt)
     {
         if (attempt.IsCompletedSuccessfully)
         {
-            if (write.FailedAttempts > 0)
+            if (group.FailedAttempts > 0)
             {
-                _log.Info("The stats journal is written again after {0:0.0} s", (DateTime.UtcNow - write.StartedUtc).TotalSeconds);
+                _log.Info("The stats journal is written again after {0:0.0} s", (DateTime.UtcNow - group.StartedUtc).TotalSeconds);
             }
 
-            write.Completion.SetResult(attempt.Result);
-            StartNext();
+            group.Complete(attempt.Result);
+            StartNextGroup();
             return;
         }
 
         var cause = attempt.Exception?.GetBaseException() ?? new TaskCanceledException("the journal write was cancelled");
-        var waited = DateTime.UtcNow - write.StartedUtc;
-        if (IsWorthRetrying(cause) && waited < _patience)
+        if (IsWorthRetrying(cause) && DateTime.UtcNow - group.StartedUtc < _patience)
         {
-            if (write.FailedAttempts++ == 0)
+            if (group.FailedAttempts++ == 0)
             {
                 _log.Warning("The stats journal cannot write ({0}); counts wait while it retries for up to {1}", cause.Message, _patience);
             }
 
-            var delay = TimeSpan.FromTicks(Math.Min(MaxRetryDelay.Ticks, FirstRetryDelay.Ticks << Math.Min(write.FailedAttempts - 1, 16)));
-            Timers.StartSingleTimer(write, new RetryWrite(write), delay);
+            var delay = TimeSpan.FromTicks(Math.Min(MaxRetryDelay.Ticks, FirstRetryDelay.Ticks << Math.Min(group.FailedAttempts - 1, 16)));
+            Timers.StartSingleTimer(group, new RetryGroup(group), delay);
             return;
         }
 
-        write.Completion.SetException(cause);
-        while (_queued.TryDequeue(out var queued))
-        {
-            queued.Completion.SetException(new InvalidOperationException("not attempted: an earlier write to the stats journal failed", cause));
-        }
-
+        group.Fail(cause);
+        var notAttempted = new InvalidOperationException("not attempted: an earlier write to the stats journal failed", cause);
+        _queued.ForEach(queued => queued.Completion.SetException(notAttempted));
+        _queued.Clear();
         _writing = null;
     }
 
@@ -137,18 +136,46 @@ public sealed class PatientSqlJournal : SqlWriteJournal, IWithTimers
         return false;
     }
 
+    /// <summary>One call of the base journal's write, as the persistent actor sent it.</summary>
     private sealed class PendingWrite(IReadOnlyList<AtomicWrite> messages)
     {
         public IReadOnlyList<AtomicWrite> Messages { get; } = messages;
 
         public TaskCompletionSource<IImmutableList<Exception>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public DateTime StartedUtc { get; set; }
-
-        public int FailedAttempts { get; set; }
     }
 
-    private sealed record AttemptFinished(PendingWrite Write, Task<IImmutableList<Exception>> Attempt);
+    /// <summary>The writes that are written together, in one call of the base journal.</summary>
+    private sealed class WriteGroup(IReadOnlyList<PendingWrite> writes, DateTime startedUtc)
+    {
+        public IReadOnlyList<AtomicWrite> Messages { get; } = writes.SelectMany(write => write.Messages).ToList();
 
-    private sealed record RetryWrite(PendingWrite Write);
+        public DateTime StartedUtc { get; } = startedUtc;
+
+        public int FailedAttempts { get; set; }
+
+        /// <summary>The base journal answers one rejection (or null) per atomic write; each write gets its own share.</summary>
+        public void Complete(IImmutableList<Exception>? rejections)
+        {
+            var offset = 0;
+            foreach (var write in writes)
+            {
+                write.Completion.SetResult(rejections is null || rejections.Count == 0
+                    ? ImmutableList<Exception>.Empty
+                    : rejections.Skip(offset).Take(write.Messages.Count).ToImmutableList());
+                offset += write.Messages.Count;
+            }
+        }
+
+        public void Fail(Exception cause)
+        {
+            foreach (var write in writes)
+            {
+                write.Completion.SetException(cause);
+            }
+        }
+    }
+
+    private sealed record AttemptFinished(WriteGroup Group, Task<IImmutableList<Exception>> Attempt);
+
+    private sealed record RetryGroup(WriteGroup Group);
 }

@@ -153,6 +153,7 @@ public static class StorageDatabase
     {
         var connection = new SqliteConnection(db.ConnectionString);
         connection.Open();
+        SqliteBusyTimeout.Apply(connection, db.BusyTimeout);
         return connection;
     }
 

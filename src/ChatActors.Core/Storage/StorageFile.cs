@@ -9,10 +9,15 @@ namespace ChatActors.Storage;
 /// </param>
 public sealed record StorageFile(string Path, TimeSpan BusyTimeout)
 {
-    public string ConnectionString => new SqliteConnectionStringBuilder
+    public string ConnectionString => Build(pooling: false);
+
+    /// <summary>For the journal, which opens a connection for every write: a pooled one saves opening the file each time.</summary>
+    public string PooledConnectionString => Build(pooling: true);
+
+    private string Build(bool pooling) => new SqliteConnectionStringBuilder
     {
         DataSource = Path,
         DefaultTimeout = Math.Max(1, (int)Math.Ceiling(BusyTimeout.TotalSeconds)),
-        Pooling = false,
+        Pooling = pooling,
     }.ToString();
 }
