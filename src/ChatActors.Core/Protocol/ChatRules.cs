@@ -26,21 +26,32 @@ public static partial class ChatRules
     private const string JoinSuffix = " joined the server";
     private const string NameSeparator = " : ";
 
+    /// <summary>
+    /// A name is compared, stored and shown in Unicode normalisation form KC, so that two
+    /// names that look the same (composed and decomposed accents, full-width letters) are one.
+    /// </summary>
     public static bool TryParseJoin(string message, out string name)
     {
         var trimmed = message.Trim();
         name = trimmed.EndsWith(JoinSuffix, StringComparison.Ordinal)
             ? trimmed[..^JoinSuffix.Length]
             : string.Empty;
+        // Normalize throws on a lone surrogate; such a name is refused anyway.
+        name = HasOnlyValidRunes(name) ? name.Normalize(NormalizationForm.FormKC) : string.Empty;
         return IsValidName(name);
     }
 
+    /// <summary>
+    /// 1 to 32 characters, none of them white space, a control, a format or invisible
+    /// character (zero-width, bidirectional overrides), unassigned, private, or the
+    /// replacement character that bytes which are not UTF-8 decode to.
+    /// </summary>
     public static bool IsValidName(string name)
     {
         var length = 0;
         foreach (var rune in name.EnumerateRunes())
         {
-            if (Rune.IsWhiteSpace(rune) || Rune.IsControl(rune) || ++length > MaxNameLength)
+            if (Rune.IsWhiteSpace(rune) || !IsVisible(rune) || ++length > MaxNameLength)
             {
                 return false;
             }
@@ -49,8 +60,18 @@ public static partial class ChatRules
         return length > 0;
     }
 
+    private static bool HasOnlyValidRunes(string text) => !text.EnumerateRunes().Any(rune => rune == Rune.ReplacementChar);
+
+    private static bool IsVisible(Rune rune) =>
+        rune != Rune.ReplacementChar
+        && Rune.GetUnicodeCategory(rune) is not (UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate
+            or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned or UnicodeCategory.LineSeparator
+            or UnicodeCategory.ParagraphSeparator);
+
+    /// <summary>Control characters and terminal escape sequences are taken out of the message first (<see cref="ChatText"/>).</summary>
     public static ClientCommand Interpret(string message, string joinedName)
     {
+        message = ChatText.Clean(message);
         if (TryParseLeave(message, out var leave))
         {
             return leave;

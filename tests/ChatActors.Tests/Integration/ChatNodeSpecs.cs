@@ -109,6 +109,25 @@ public class ChatNodeSpecs
     }
 
     [Fact]
+    public async Task Escape_sequences_control_characters_and_invisible_names_never_reach_another_screen()
+    {
+        await using var node = await TestNode.StartAsync(servers: 2);
+        await using var ann = await ChatClient.JoinAsync(node.ServerPorts[0], "ann");
+        await using var ben = await ChatClient.JoinAsync(node.ServerPorts[1], "ben");
+        await ann.ReadUntilAsync("ben joined the server");
+
+        await ben.SendAsync("\u001b[2J\u001b[Hclear\u0000ed\r screen\u001b]0;owned\u0007\n");
+        Assert.Equal("ben : cleared screen", await ann.ReadLineAsync());
+
+        await using var mallory = await ChatClient.ConnectAsync(node.ServerPorts[0]);
+        Assert.Equal("Server-1", await mallory.ReadLineAsync());
+        await mallory.SendAsync("an\u200Bn joined the server\n");
+        Assert.StartsWith("ERROR join first", await mallory.ReadLineAsync());
+        await mallory.SendAsync("\uFF41\uFF4E\uFF4E joined the server\n");
+        Assert.Equal("ERROR name in use: ann", await mallory.ReadLineAsync());
+    }
+
+    [Fact]
     public async Task A_name_online_on_one_server_is_refused_on_another()
     {
         await using var node = await TestNode.StartAsync(servers: 2);

@@ -59,3 +59,49 @@ public class ChatRulesSpecs
     public void Stop_leaves_with_a_valid_rating_or_none(string message, double? rating, bool invalid) =>
         Assert.Equal(new LeaveCommand(rating, invalid), ChatRules.Interpret(message, "alice"));
 }
+
+public class CleanTextSpecs
+{
+    [Theory]
+    [InlineData("hello\u001b[2J\u001b[Hworld", "alice : helloworld")]
+    [InlineData("a\u001b]0;owned\u0007b", "alice : ab")]
+    [InlineData("a\u001b]0;owned\u001b\\b", "alice : ab")]
+    [InlineData("reset\u001bc!", "alice : reset!")]
+    [InlineData("nul\u0000 bell\u0007 cr\r del\u007f c1\u0085\u009b end", "alice : nul bell cr del c1 end")]
+    [InlineData("tab\tstays", "alice : tab\tstays")]
+    [InlineData("\u001b[31m", null)]
+    public void Control_characters_and_escape_sequences_never_reach_another_screen(string message, string? expected)
+    {
+        var command = ChatRules.Interpret(message, "alice");
+        if (expected is null)
+        {
+            Assert.Same(IgnoredCommand.Instance, command);
+        }
+        else
+        {
+            Assert.Equal(new ChatCommand(expected), command);
+        }
+    }
+
+    [Fact]
+    public void A_stop_with_an_escape_sequence_in_it_is_still_a_leave() =>
+        Assert.Equal(new LeaveCommand(4, false), ChatRules.Interpret("\u001b[1mstop 4\u001b[0m", "alice"));
+
+    [Theory]
+    [InlineData("zero\u200Bwidth")]
+    [InlineData("evil\u202Eeman")]
+    [InlineData("join\u200Der")]
+    [InlineData("bad\uFFFDbytes")]
+    [InlineData("\uE000private")]
+    public void Names_with_invisible_or_undecodable_characters_are_refused(string name) =>
+        Assert.False(ChatRules.TryParseJoin($"{name} joined the server", out _));
+
+    [Theory]
+    [InlineData("Re\u0301ne", "Réne")]
+    [InlineData("\uFF41\uFF4E\uFF4E", "ann")]
+    public void Names_that_look_the_same_are_the_same_name(string typed, string expected)
+    {
+        Assert.True(ChatRules.TryParseJoin($"{typed} joined the server", out var name));
+        Assert.Equal(expected, name);
+    }
+}
