@@ -22,6 +22,7 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
 {
     private const int ReadBufferBytes = 16 * 1024;
     private const string AnswerTimerKey = "answer";
+    private const string UnjoinedTimerKey = "unjoined";
 
     private readonly Socket _socket;
     private readonly ConnectionWriter _writer;
@@ -36,6 +37,7 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
     private string _name = string.Empty;
     private JoinRecorded? _join;
     private bool _connectionClosed;
+    private bool _unjoinedTooLong;
     private bool _inChat;
 
     public ClientSession(Socket socket, ConnectionWriter writer, SessionSettings settings, ChatServices services)
@@ -56,6 +58,7 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         _writer.TryEnqueue(Wire.Greeting(_settings.ServerName));
+        Timers.StartSingleTimer(UnjoinedTimerKey, UnjoinedTooLong.Instance, _settings.UnjoinedTimeout);
         _ = ReadLoopAsync(_socket, Self, _reading.Token);
     }
 
@@ -81,6 +84,14 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
         Receive<OutboundOverflowed>(_ => Context.Stop(Self));
         Receive<NameClaimed>(late => _names.Tell(new ReleaseName(late.Name)));
         Receive<EndSession>(_ => Context.Stop(Self));
+        Receive<UnjoinedTooLong>(_ => CloseUnjoined());
+    }
+
+    /// <summary>Idle connections would hold a place that a real client needs.</summary>
+    private void CloseUnjoined()
+    {
+        _writer.TryEnqueue(Wire.NoJoinWithin(_settings.UnjoinedTimeout));
+        Context.Stop(Self);
     }
 
     private void ClaimingName()
@@ -104,6 +115,7 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
         Receive<JoinRecorded>(recorded =>
         {
             Timers.Cancel(AnswerTimerKey);
+            Timers.Cancel(UnjoinedTimerKey);
             _join = recorded;
             _inChat = true;
             Context.Parent.Tell(new SessionJoined(_name));
@@ -158,6 +170,8 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
         });
         // Shutdown while the join is pending: the stats actor may still count it, so the session waits for its answer.
         Receive<EndSession>(_ => _connectionClosed = true);
+        // A join under way is let finish; if it fails, the connection closes instead of waiting for another.
+        Receive<UnjoinedTooLong>(_ => _unjoinedTooLong = true);
     }
 
     /// <summary>The join is not counted and never will be: the name goes back and the client may try again.</summary>
@@ -178,6 +192,12 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
     {
         Timers.Cancel(AnswerTimerKey);
         _writer.TryEnqueue(error);
+        if (_unjoinedTooLong)
+        {
+            CloseUnjoined();
+            return;
+        }
+
         if (_connectionClosed)
         {
             Context.Stop(Self);
@@ -308,6 +328,11 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
     private sealed record LeaveTimedOut
     {
         public static readonly LeaveTimedOut Instance = new();
+    }
+
+    private sealed record UnjoinedTooLong
+    {
+        public static readonly UnjoinedTooLong Instance = new();
     }
 
     private sealed record ConnectionClosed

@@ -5,4 +5,5 @@ namespace ChatActors.Actors;
 /// <param name="CloseDrainTimeout">How long a closing session keeps trying to deliver what it queued.</param>
 /// <param name="JoinTimeout">How long a join may wait for the name registry before it fails.</param>
 /// <param name="Counting">How long the join and the leave wait for the stats actor.</param>
-public sealed record SessionSettings(string ServerName, int MaxMessageBytes, TimeSpan CloseDrainTimeout, TimeSpan JoinTimeout, CountWaits Counting);
+/// <param name="UnjoinedTimeout">A connection that has not joined this long after it connected is told so and closed.</param>
+public sealed record SessionSettings(string ServerName, int MaxMessageBytes, TimeSpan CloseDrainTimeout, TimeSpan JoinTimeout, CountWaits Counting, TimeSpan UnjoinedTimeout);

@@ -36,7 +36,8 @@ public sealed record ChatOptions(
     int StatsSnapshotInterval,
     TimeSpan DbBusyTimeout,
     TimeSpan JournalPatience,
-    TimeSpan StatsAcceptTimeout)
+    TimeSpan StatsAcceptTimeout,
+    TimeSpan UnjoinedTimeout)
 {
     public const string Section = "chat-actors";
 
@@ -106,7 +107,8 @@ public sealed record ChatOptions(
             GetInt(chat, "stats-snapshot-interval", 1, int.MaxValue),
             GetPositiveTime(chat, "db-busy-timeout", TimeSpan.FromSeconds(5)),
             GetPositiveTime(chat, "journal-patience", TimeSpan.FromSeconds(90)),
-            GetPositiveTime(chat, "stats-accept-timeout", TimeSpan.FromSeconds(10)));
+            GetPositiveTime(chat, "stats-accept-timeout", TimeSpan.FromSeconds(10)),
+            GetPositiveTime(chat, "unjoined-timeout", TimeSpan.FromSeconds(30)));
     }
 
     /// <summary>"host:port, host:port" as Akka addresses of this actor system.</summary>

@@ -19,6 +19,9 @@ public static class Wire
 
     public static string NameInUse(string name) => $"ERROR name in use: {name}\n";
 
+    /// <summary>To a connection that did not join in time, just before it is closed.</summary>
+    public static string NoJoinWithin(TimeSpan timeout) => $"ERROR no join within {timeout.TotalSeconds:0.###} s, closing\n";
+
     public static string JoinLine(string name) => $"{name} joined the server";
 
     public static string ExitLine(string name) => $"{name} exited the server";

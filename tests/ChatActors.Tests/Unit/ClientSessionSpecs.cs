@@ -12,7 +12,7 @@ namespace ChatActors.Tests.Unit;
 public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
 {
     private static readonly SessionSettings Settings =
-        new("Server-2", 64, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), new CountWaits(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30)));
+        new("Server-2", 64, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), new CountWaits(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30)), TimeSpan.FromSeconds(30));
     private static readonly DateTime JoinedAt = new(2026, 11, 24, 15, 4, 5);
     private const long JoinSequenceNr = 17;
     private readonly TestProbe _names;
@@ -292,6 +292,49 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Equal("alice exited the server\n", await ExpectPublishedAsync(toEveryone: false));
         await ExpectLeaveCountedAsync("alice", null);
         await ExpectTerminatedAsync(session);
+    }
+
+    [Fact]
+    public async Task A_connection_that_does_not_join_in_time_is_told_so_and_closed()
+    {
+        var (session, client) = await ConnectAsync(Settings with { UnjoinedTimeout = TimeSpan.FromMilliseconds(300) });
+        Watch(session);
+        await client.SendAsync("hello\n");
+        Assert.StartsWith("ERROR join first", await client.ReadLineAsync());
+
+        await ExpectEndedAsync(session);
+        Assert.Equal("ERROR no join within 0.3 s, closing\n", await client.ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task A_connection_that_joins_just_in_time_stays()
+    {
+        var (session, client) = await ConnectAsync(Settings with { UnjoinedTimeout = TimeSpan.FromMilliseconds(500) });
+        Watch(session);
+        await client.SendAsync("alice joined the server\n");
+        await _names.ExpectMsgAsync<ClaimName>();
+        _names.Reply(new NameClaimed("alice"));
+        await _stats.ExpectMsgAsync<RecordJoin>();
+        _stats.Reply(new JoinRecorded("alice", JoinedAt, JoinSequenceNr));
+        Assert.Equal("alice joined the server\n", await ExpectPublishedAsync(toEveryone: true));
+
+        await ExpectNoMsgAsync(TimeSpan.FromSeconds(1));
+        await client.SendAsync("alice : still here\n");
+        Assert.Equal("alice : still here\n", await ExpectPublishedAsync(toEveryone: true));
+    }
+
+    [Fact]
+    public async Task A_join_under_way_at_the_deadline_may_finish_but_a_failed_one_closes()
+    {
+        var (session, client) = await ConnectAsync(Settings with { UnjoinedTimeout = TimeSpan.FromMilliseconds(200) });
+        Watch(session);
+        await client.SendAsync("alice joined the server\n");
+        await _names.ExpectMsgAsync<ClaimName>();
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(400));
+
+        _names.Reply(new NameInUse("alice"));
+        await ExpectEndedAsync(session);
+        Assert.Equal("ERROR name in use: alice\nERROR no join within 0.2 s, closing\n", await client.ReadToEndAsync());
     }
 
     [Fact]
