@@ -12,6 +12,7 @@
     dotnet pwsh run.ps1
     dotnet pwsh run.ps1 -Approach process -Servers 3
     dotnet pwsh run.ps1 -Join 127.0.0.1:5000 -Servers 2 -ServerPort 6010 -RemotePort 5100
+    dotnet pwsh run.ps1 -Config my-settings.conf
 #>
 param(
     # Parameters are passed on as text: the node checks them all in one place and
@@ -26,7 +27,10 @@ param(
     [string]$RemotePort = "5000",
     [string]$BindHost = "127.0.0.1",
     [string]$AdvertisedHost = "",
-    [string]$Join = ""
+    [string]$Join = "",
+    # A HOCON file layered over the hocon/ defaults of every node, for any setting; the
+    # parameters above still win over it.
+    [string]$Config = ""
 )
 
 $ErrorActionPreference = "Stop"
@@ -78,8 +82,18 @@ $common = @(
     "--watch-pids", ($watched -join ",")
 )
 
+$userConfig = @()
+if ($Config -ne "") {
+    $configPath = [System.IO.Path]::GetFullPath($Config, (Get-Location).Path)
+    if (-not (Test-Path -PathType Leaf $configPath)) {
+        Stop-WithError "the configuration file $configPath does not exist"
+    }
+    $userConfig = @("--config", $configPath)
+}
+
+# The user's file comes last, so that it layers over the node's own file.
 function Start-Node([string[]]$arguments) {
-    return [System.Diagnostics.Process]::Start("dotnet", [string[]](@($node) + $common + $arguments))
+    return [System.Diagnostics.Process]::Start("dotnet", [string[]](@($node) + $common + $arguments + $userConfig))
 }
 
 # What each node was started with, so that a node that is killed can be started again.

@@ -139,7 +139,8 @@ public static class NodeProgram
 
     /// <summary>
     /// Turns <c>--name value</c> pairs into the chat-actors HOCON section; <c>--config FILE</c>
-    /// layers a HOCON file (a per-node override) under the options and over the base files.
+    /// layers a HOCON file under the options and over the base files. Several files layer in
+    /// order, each over the ones before it (run.ps1 passes a node's own file, then the user's).
     /// </summary>
     public static Config ParseArguments(IReadOnlyList<string> args)
     {
@@ -160,7 +161,7 @@ public static class NodeProgram
 
             if (name == "config")
             {
-                overrides = ReadConfigFile(args[i + 1]);
+                overrides = ReadConfigFile(args[i + 1]).WithFallback(overrides);
                 continue;
             }
 

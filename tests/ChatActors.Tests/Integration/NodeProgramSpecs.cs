@@ -118,12 +118,29 @@ public class NodeProgramSpecs
     }
 
     [Fact]
-    public async Task Run_ps1_refuses_an_invalid_parameter_with_one_line_and_no_stack_trace()
+    public async Task Run_ps1_layers_a_config_file_over_the_defaults_of_every_node()
+    {
+        await RunToEndAsync("dotnet", "tool restore", Repository.Root);
+        var dbPath = TestNode.NewDatabasePath();
+        var settings = Path.Combine(Path.GetDirectoryName(dbPath)!, "mine.conf");
+        await File.WriteAllTextAsync(settings, "chat-actors.unjoined-timeout = 1s");
+        await using var node = await NodeProcess.StartRunScriptAsync(
+            Repository.Root, "-Servers", "1", "-BalancerPort", "0", "-ServerPort", "0", "-RemotePort", "0", "-Db", dbPath, "-Config", settings);
+
+        await using var idle = await ChatClient.ConnectAsync(node.ServerPorts[0]);
+        Assert.Equal("Server-1\nERROR no join within 1 s, closing\n", await idle.ReadToEndAsync());
+        Assert.Equal(0, await node.InterruptAsync());
+    }
+
+    [Theory]
+    [InlineData("-Config", "no-such.conf", "the configuration file {0}/no-such.conf does not exist")]
+    [InlineData("-Algorithm", "fastest", "unknown algorithm \"fastest\"; use \"round robin\" or \"least connection\"")]
+    public async Task Run_ps1_refuses_an_invalid_parameter_with_one_line_and_no_stack_trace(string parameter, string value, string expected)
     {
         await RunToEndAsync("dotnet", "tool restore", Repository.Root);
         using var runner = Process.Start(new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { "pwsh", "run.ps1", "-Algorithm", "fastest" },
+            ArgumentList = { "pwsh", "run.ps1", parameter, value },
             WorkingDirectory = Repository.Root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -134,7 +151,21 @@ public class NodeProgramSpecs
 
         Assert.Equal(2, runner.ExitCode);
         Assert.Equal(string.Empty, await output);
-        Assert.Equal("ChatActors: unknown algorithm \"fastest\"; use \"round robin\" or \"least connection\"\n", await errors);
+        Assert.Equal($"ChatActors: {string.Format(expected, Repository.Root)}\n", await errors);
+    }
+
+    [Fact]
+    public void Several_config_files_layer_in_order_under_the_options()
+    {
+        var folder = Directory.CreateTempSubdirectory("chatactors-").FullName;
+        var first = Path.Combine(folder, "first.conf");
+        var second = Path.Combine(folder, "second.conf");
+        File.WriteAllText(first, "chat-actors { capacity = 7, servers = 2 }");
+        File.WriteAllText(second, "chat-actors.capacity = 9");
+
+        var config = NodeProgram.ParseArguments(["--config", first, "--config", second, "--servers", "4"]);
+
+        Assert.Equal((9, 4), (config.GetInt("chat-actors.capacity"), config.GetInt("chat-actors.servers")));
     }
 
     private static async Task RunToEndAsync(string command, string arguments, string workingDirectory)
