@@ -118,8 +118,12 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
             Timers.Cancel(UnjoinedTimerKey);
             _join = recorded;
             _inChat = true;
+            // The client's own join line goes straight to it, before its server adds it to the
+            // room: no one else's broadcast can come first. Everyone else gets it as a broadcast.
+            var joinLine = Wire.EncodeLine(Wire.JoinLine(_name));
+            _writer.TryEnqueue(joinLine);
             Context.Parent.Tell(new SessionJoined(_name));
-            Publish(Wire.EncodeLine(Wire.JoinLine(_name)), ActorRefs.Nobody);
+            Publish(joinLine, Self);
             Become(Chatting);
             HandleChat();
         });

@@ -58,6 +58,27 @@ public class ClusterSpecs
     }
 
     [Fact]
+    public async Task Under_many_concurrent_joins_on_servers_of_two_nodes_each_client_first_sees_its_own_join_line()
+    {
+        await using var cluster = new TestCluster();
+        await cluster.AddNodeAsync(servers: 1, firstServer: 0);
+        await cluster.AddNodeAsync(servers: 1, firstServer: 1);
+        var ports = cluster.Nodes.Select(node => node.ServerPorts[0]).ToList();
+
+        var firstLines = await Task.WhenAll(Enumerable.Range(0, 150).Select(async i =>
+        {
+            await using var client = await ChatClient.ConnectAsync(ports[i % 2]);
+            Assert.StartsWith("Server-", await client.ReadLineAsync());
+            await client.SendAsync($"user{i} joined the server\nuser{i} : hi\n");
+            var first = await client.ReadLineAsync();
+            await client.ReadUntilAsync($"user{i} : hi");
+            return (Expected: $"user{i} joined the server", Actual: first);
+        }));
+
+        Assert.All(firstLines, line => Assert.Equal(line.Expected, line.Actual));
+    }
+
+    [Fact]
     public async Task A_name_joined_on_one_node_is_refused_on_another_until_it_leaves()
     {
         await using var cluster = new TestCluster();

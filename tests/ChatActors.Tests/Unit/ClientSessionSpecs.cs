@@ -49,8 +49,9 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(name, (await ExpectCountRequestAsync<RecordJoin>()).User);
         Assert.Equal(new SessionNamed(name), await _server.ExpectMsgAsync<SessionNamed>());
         _stats.Reply(new JoinRecorded(name, JoinedAt, JoinSequenceNr));
+        Assert.Equal($"{name} joined the server", await client.ReadLineAsync());
         Assert.Equal(new SessionJoined(name), await _server.ExpectMsgAsync<SessionJoined>());
-        Assert.Equal($"{name} joined the server\n", await ExpectPublishedAsync(toEveryone: true));
+        Assert.Equal($"{name} joined the server\n", await ExpectPublishedAsync(toEveryone: false));
         return (session, client);
     }
 
@@ -167,7 +168,7 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
         var (_, client) = await PendingJoinAsync(Settings with { JoinTimeout = TimeSpan.FromMilliseconds(100) });
         await _topic.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(400));
         _stats.Reply(new JoinRecorded("alice", JoinedAt, JoinSequenceNr));
-        Assert.Equal("alice joined the server\n", await ExpectPublishedAsync(toEveryone: true));
+        Assert.Equal("alice joined the server\n", await ExpectPublishedAsync(toEveryone: false));
         Assert.Equal("alice : hello\n", await ExpectPublishedAsync(toEveryone: true));
     }
 
@@ -181,7 +182,7 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
         await _stats.ExpectMsgAsync<RecordJoin>();
         _stats.Reply(new JoinRecorded("alice", JoinedAt, JoinSequenceNr));
 
-        Assert.Equal("alice joined the server\n", await ExpectPublishedAsync(toEveryone: true));
+        Assert.Equal("alice joined the server\n", await ExpectPublishedAsync(toEveryone: false));
         Assert.Equal("alice : first\nalice : second\n", await ExpectPublishedAsync(toEveryone: true));
     }
 
@@ -316,7 +317,7 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
         _names.Reply(new NameClaimed("alice"));
         await _stats.ExpectMsgAsync<RecordJoin>();
         _stats.Reply(new JoinRecorded("alice", JoinedAt, JoinSequenceNr));
-        Assert.Equal("alice joined the server\n", await ExpectPublishedAsync(toEveryone: true));
+        Assert.Equal("alice joined the server\n", await ExpectPublishedAsync(toEveryone: false));
 
         await ExpectNoMsgAsync(TimeSpan.FromSeconds(1));
         await client.SendAsync("alice : still here\n");

@@ -62,6 +62,7 @@ public class ServerActorSpecs : Akka.TestKit.Xunit2.TestKit
         _names.Reply(new NameClaimed(name));
         await _stats.FishForMessageAsync<RecordJoin>(_ => true);
         _stats.Reply(new JoinRecorded(name, DateTime.Now, 1));
+        Assert.Equal($"{name} joined the server", await client.ReadLineAsync());
         await _topic.FishForMessageAsync<Publish>(publish => publish.Message is ChatLines);
         return (client, session);
     }
