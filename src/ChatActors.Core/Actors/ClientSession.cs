@@ -23,6 +23,8 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
     private const int ReadBufferBytes = 16 * 1024;
     private const string AnswerTimerKey = "answer";
     private const string UnjoinedTimerKey = "unjoined";
+    private const string ReadTimerKey = "read";
+    private const string LinesTimerKey = "lines";
 
     private readonly Socket _socket;
     private readonly ConnectionWriter _writer;
@@ -34,6 +36,14 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
     private readonly FrameDecoder _decoder;
     private readonly Queue<Frame> _inbox = new();
     private readonly CancellationTokenSource _reading = new();
+    private readonly SemaphoreSlim _readCredit = new(0);
+    private readonly TokenBucket _lineBucket;
+    private readonly TokenBucket _byteBucket;
+    private TimeSpan? _slowedSince;
+    private TimeSpan _readAllowedAt;
+    private bool _readerWaiting;
+    private bool _linesPaused;
+    private bool _floodCutOff;
     private string _name = string.Empty;
     private JoinRecorded? _join;
     private bool _connectionClosed;
@@ -47,6 +57,8 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
         _settings = settings;
         (_names, _stats, _chatTopic) = services;
         _decoder = new FrameDecoder(settings.MaxMessageBytes);
+        _lineBucket = settings.Input.LineBucket();
+        _byteBucket = settings.Input.ByteBucket();
         AwaitingJoin();
     }
 
@@ -59,7 +71,7 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
     {
         _writer.TryEnqueue(Wire.Greeting(_settings.ServerName));
         Timers.StartSingleTimer(UnjoinedTimerKey, UnjoinedTooLong.Instance, _settings.UnjoinedTimeout);
-        _ = ReadLoopAsync(_socket, Self, _reading.Token);
+        _ = ReadLoopAsync(_socket, Self, _readCredit, _reading.Token);
     }
 
     protected override void PostStop()
@@ -85,6 +97,17 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
         Receive<NameClaimed>(late => _names.Tell(new ReleaseName(late.Name)));
         Receive<EndSession>(_ => Context.Stop(Self));
         Receive<UnjoinedTooLong>(_ => CloseUnjoined());
+        Receive<ResumeReading>(_ => ReadMoreWhenDue());
+        Receive<LinesDue>(_ =>
+        {
+            _linesPaused = false;
+            HandleJoinAttempts();
+        });
+        Receive<FloodCutOff>(_ =>
+        {
+            CutOff();
+            Context.Stop(Self);
+        });
     }
 
     /// <summary>Idle connections would hold a place that a real client needs.</summary>
@@ -144,6 +167,17 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
             Leave(rating: null);
         });
         Receive<EndSession>(_ => Leave(rating: null));
+        Receive<ResumeReading>(_ => ReadMoreWhenDue());
+        Receive<LinesDue>(_ =>
+        {
+            _linesPaused = false;
+            HandleChat();
+        });
+        Receive<FloodCutOff>(_ =>
+        {
+            CutOff();
+            Leave(rating: null);
+        });
     }
 
     /// <summary>The session has left the chat and waits for its leave to be journaled; then it stops and its connection closes.</summary>
@@ -160,6 +194,9 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
         Receive<ConnectionClosed>(_ => { });
         Receive<OutboundOverflowed>(_ => { });
         Receive<EndSession>(_ => { });
+        Receive<ResumeReading>(_ => { });
+        Receive<LinesDue>(_ => { });
+        Receive<FloodCutOff>(_ => { });
     }
 
     private void ReceiveWhileWaiting()
@@ -176,6 +213,14 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
         Receive<EndSession>(_ => _connectionClosed = true);
         // A join under way is let finish; if it fails, the connection closes instead of waiting for another.
         Receive<UnjoinedTooLong>(_ => _unjoinedTooLong = true);
+        // The inbox waits for the join's outcome, and the reader for the inbox.
+        Receive<ResumeReading>(_ => { });
+        Receive<LinesDue>(_ => _linesPaused = false);
+        Receive<FloodCutOff>(_ =>
+        {
+            CutOff();
+            _connectionClosed = true;
+        });
     }
 
     /// <summary>The join is not counted and never will be: the name goes back and the client may try again.</summary>
@@ -212,17 +257,93 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
         HandleJoinAttempts();
     }
 
+    private static TimeSpan Now => TimeSpan.FromMilliseconds(Environment.TickCount64);
+
+    /// <summary>Takes a read: its frames wait in the inbox, its bytes are charged, and the reader waits for <see cref="ReadMoreWhenDue"/>.</summary>
     private void Decode(BytesReceived received)
     {
         foreach (var frame in _decoder.Decode(received.Bytes))
         {
             _inbox.Enqueue(frame);
         }
+
+        _readerWaiting = true;
+        var now = Now;
+        _readAllowedAt = now + _byteBucket.Take(received.Bytes.Length, now);
+    }
+
+    /// <summary>
+    /// The next frame, if the client's line rate allows one now. Past its burst, each frame
+    /// costs a pause until the line bucket refills, so a flood enters the room at the rate.
+    /// </summary>
+    private bool TryDequeuePaced(out Frame frame)
+    {
+        if (_linesPaused || !_inbox.TryDequeue(out frame!))
+        {
+            frame = null!;
+            return false;
+        }
+
+        var wait = _lineBucket.Take(1, Now);
+        if (wait > TimeSpan.Zero)
+        {
+            _linesPaused = true;
+            Slowed();
+            Timers.StartSingleTimer(LinesTimerKey, LinesDue.Instance, wait);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Lets the read loop read again once every frame of the last read is handled and its
+    /// bytes are paid for; until then the client's further bytes wait in TCP.
+    /// </summary>
+    private void ReadMoreWhenDue()
+    {
+        if (!_readerWaiting || _inbox.Count > 0 || Timers.IsTimerActive(ReadTimerKey))
+        {
+            return;
+        }
+
+        var wait = _readAllowedAt - Now;
+        if (wait > TimeSpan.Zero)
+        {
+            Slowed();
+            Timers.StartSingleTimer(ReadTimerKey, ResumeReading.Instance, wait);
+            return;
+        }
+
+        if (!_linesPaused)
+        {
+            _slowedSince = null;
+        }
+
+        _readerWaiting = false;
+        _readCredit.Release();
+    }
+
+    /// <summary>A client slowed without a break for the cut-off time is flooding.</summary>
+    private void Slowed()
+    {
+        var now = Now;
+        _slowedSince ??= now;
+        if (!_floodCutOff && now - _slowedSince.Value >= _settings.Input.CutOffAfter)
+        {
+            _floodCutOff = true;
+            Self.Tell(FloodCutOff.Instance);
+        }
+    }
+
+    private void CutOff()
+    {
+        _log.Warning("{0} on {1} sent faster than allowed for {2} and was disconnected", _name.Length > 0 ? _name : "A client", _settings.ServerName, _settings.Input.CutOffAfter);
+        _writer.TryEnqueue(Wire.Flooding);
     }
 
     private void HandleJoinAttempts()
     {
-        while (_inbox.TryDequeue(out var frame))
+        while (TryDequeuePaced(out var frame))
         {
             if (frame is TextFrame text && ChatRules.TryParseJoin(text.Text, out var name))
             {
@@ -234,13 +355,15 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
 
             _writer.TryEnqueue(frame is TooLongFrame ? Wire.LineTooLong : Wire.JoinFirst);
         }
+
+        ReadMoreWhenDue();
     }
 
     /// <summary>Broadcasts the chat lines of everything read so far as one block, keeping their order.</summary>
     private void HandleChat()
     {
         var lines = new ArrayBufferWriter<byte>();
-        while (_inbox.TryDequeue(out var frame))
+        while (TryDequeuePaced(out var frame))
         {
             if (frame is TooLongFrame)
             {
@@ -267,10 +390,13 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
         }
 
         PublishToEveryone(lines);
-        if (_connectionClosed)
+        if (_connectionClosed && _inbox.Count == 0)
         {
             Leave(rating: null);
+            return;
         }
+
+        ReadMoreWhenDue();
     }
 
     private void PublishToEveryone(ArrayBufferWriter<byte> lines)
@@ -300,7 +426,8 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
     private void Publish(byte[] lines, IActorRef excluded) =>
         _chatTopic.Tell(new Publish(ChatTopic.Name, new ChatLines(lines, excluded)));
 
-    private static async Task ReadLoopAsync(Socket socket, IActorRef session, CancellationToken stopping)
+    /// <summary>Reads the next bytes only once the session has taken the last ones (back-pressure through TCP).</summary>
+    private static async Task ReadLoopAsync(Socket socket, IActorRef session, SemaphoreSlim readCredit, CancellationToken stopping)
     {
         var buffer = new byte[ReadBufferBytes];
         try
@@ -309,6 +436,7 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
             while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, stopping)) > 0)
             {
                 session.Tell(new BytesReceived(buffer.AsSpan(0, read).ToArray()));
+                await readCredit.WaitAsync(stopping);
             }
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
@@ -327,6 +455,21 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
     private sealed record JoinTimedOut
     {
         public static readonly JoinTimedOut Instance = new();
+    }
+
+    private sealed record ResumeReading
+    {
+        public static readonly ResumeReading Instance = new();
+    }
+
+    private sealed record LinesDue
+    {
+        public static readonly LinesDue Instance = new();
+    }
+
+    private sealed record FloodCutOff
+    {
+        public static readonly FloodCutOff Instance = new();
     }
 
     private sealed record LeaveTimedOut

@@ -175,7 +175,7 @@ public sealed class ChatNode : IAsyncDisposable
                 index,
                 options.AdvertisedHost,
                 options.Capacity,
-                new SessionSettings(ServerSettings.NameOf(index), options.MaxLineBytes, options.CloseDrainTimeout, options.JoinTimeout, options.Counting, options.UnjoinedTimeout),
+                new SessionSettings(ServerSettings.NameOf(index), options.MaxLineBytes, options.CloseDrainTimeout, options.JoinTimeout, options.Counting, options.UnjoinedTimeout, options.Input),
                 options.Outbound);
             servers.Add(system.ActorOf(ServerActor.Props(settings, listeners[i], balancer, services), settings.Name));
             names.Add(settings.Name);

@@ -37,7 +37,8 @@ public sealed record ChatOptions(
     TimeSpan DbBusyTimeout,
     TimeSpan JournalPatience,
     TimeSpan StatsAcceptTimeout,
-    TimeSpan UnjoinedTimeout)
+    TimeSpan UnjoinedTimeout,
+    InputLimits Input)
 {
     public const string Section = "chat-actors";
 
@@ -108,7 +109,13 @@ public sealed record ChatOptions(
             GetPositiveTime(chat, "db-busy-timeout", TimeSpan.FromSeconds(5)),
             GetPositiveTime(chat, "journal-patience", TimeSpan.FromSeconds(90)),
             GetPositiveTime(chat, "stats-accept-timeout", TimeSpan.FromSeconds(10)),
-            GetPositiveTime(chat, "unjoined-timeout", TimeSpan.FromSeconds(30)));
+            GetPositiveTime(chat, "unjoined-timeout", TimeSpan.FromSeconds(30)),
+            new InputLimits(
+                GetInt(chat, "input-lines-per-second", 1, int.MaxValue),
+                GetInt(chat, "input-line-burst", 1, int.MaxValue),
+                GetInt(chat, "input-bytes-per-second", 1, int.MaxValue),
+                GetInt(chat, "input-byte-burst", 1, int.MaxValue),
+                GetPositiveTime(chat, "input-flood-cut-off", TimeSpan.FromSeconds(30))));
     }
 
     /// <summary>"host:port, host:port" as Akka addresses of this actor system.</summary>

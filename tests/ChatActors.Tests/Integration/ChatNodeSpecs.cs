@@ -26,7 +26,7 @@ public class ChatNodeSpecs
     public async Task Clients_on_different_servers_see_every_line_once_and_in_order()
     {
         const int linesPerClient = 300;
-        await using var node = await TestNode.StartAsync(servers: 3);
+        await using var node = await TestNode.StartAsync(servers: 3, extraHocon: TestNode.WithoutFloodControl);
         var names = new[] { "ann", "ben", "cat" };
         var clients = new List<ChatClient>();
         for (var i = 0; i < names.Length; i++)
@@ -139,7 +139,7 @@ public class ChatNodeSpecs
     {
         await using var node = await TestNode.StartAsync(
             servers: 2,
-            extraHocon: "chat-actors { outbound-max-messages = 100, outbound-max-bytes = 65536 }");
+            extraHocon: "chat-actors { outbound-max-messages = 100, outbound-max-bytes = 65536 }\n" + TestNode.WithoutFloodControl);
         // After its join the stalled client reads nothing more.
         await using var stalled = await ChatClient.JoinAsync(node.ServerPorts[1], "stalled");
         await using var reader = await ChatClient.JoinAsync(node.ServerPorts[0], "reader");

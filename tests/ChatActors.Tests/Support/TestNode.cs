@@ -26,6 +26,9 @@ public static class TestNode
             {{extraHocon}}
             """).WithFallback(ChatConfig.LoadBase());
 
+    /// <summary>hocon/bench.conf: for specs that send lines faster than a person would, as load generators do.</summary>
+    public static string WithoutFloodControl => File.ReadAllText(Path.Combine(Repository.Root, "hocon", "bench.conf"));
+
     public static string NewDatabasePath() =>
         Path.Combine(Directory.CreateTempSubdirectory("chatactors-").FullName, "storage.db");
 }

@@ -11,8 +11,11 @@ namespace ChatActors.Tests.Unit;
 
 public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
 {
+    /// <summary>Flood control that no spec meets unless it means to.</summary>
+    public static readonly InputLimits Unlimited = new(1e9, int.MaxValue, 1e9, int.MaxValue, TimeSpan.FromDays(1));
+
     private static readonly SessionSettings Settings =
-        new("Server-2", 64, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), new CountWaits(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30)), TimeSpan.FromSeconds(30));
+        new("Server-2", 64, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), new CountWaits(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30)), TimeSpan.FromSeconds(30), Unlimited);
     private static readonly DateTime JoinedAt = new(2026, 11, 24, 15, 4, 5);
     private const long JoinSequenceNr = 17;
     private readonly TestProbe _names;
@@ -40,9 +43,9 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
         return (session, client);
     }
 
-    private async Task<(IActorRef Session, ChatClient Client)> JoinAsync(string name, string joinMessage)
+    private async Task<(IActorRef Session, ChatClient Client)> JoinAsync(string name, string joinMessage, SessionSettings? settings = null)
     {
-        var (session, client) = await ConnectAsync();
+        var (session, client) = await ConnectAsync(settings);
         await client.SendAsync(joinMessage);
         Assert.Equal(new ClaimName(name), await _names.ExpectMsgAsync<ClaimName>());
         _names.Reply(new NameClaimed(name));
@@ -336,6 +339,62 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
         _names.Reply(new NameInUse("alice"));
         await ExpectEndedAsync(session);
         Assert.Equal("ERROR name in use: alice\nERROR no join within 0.2 s, closing\n", await client.ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task A_burst_within_the_limits_is_read_at_once()
+    {
+        var (session, client) = await ConnectAsync(Settings with { Input = new InputLimits(1, 11, 1e9, int.MaxValue, TimeSpan.FromSeconds(1)) });
+        await client.SendAsync("alice joined the server\n");
+        await _names.ExpectMsgAsync<ClaimName>();
+        _names.Reply(new NameClaimed("alice"));
+        await _stats.ExpectMsgAsync<RecordJoin>();
+        _stats.Reply(new JoinRecorded("alice", JoinedAt, JoinSequenceNr));
+        await ExpectPublishedAsync(toEveryone: false);
+
+        // The join and these ten lines are the burst of eleven: all of them at once.
+        await client.SendAsync(string.Concat(Enumerable.Range(0, 10).Select(n => $"line {n}\n")));
+        Assert.Equal(10, (await ExpectPublishedAsync(toEveryone: true)).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public async Task A_sustained_flood_is_slowed_and_then_cut_off_with_an_error()
+    {
+        var (session, client) = await JoinAsync("alice", "alice joined the server\n", Settings with
+        {
+            Input = new InputLimits(20, 10, 1e9, int.MaxValue, TimeSpan.FromSeconds(1)),
+        });
+        Watch(session);
+        using var flooding = new CancellationTokenSource();
+        var flood = Task.Run(async () =>
+        {
+            for (var n = 0; !flooding.IsCancellationRequested; n++)
+            {
+                await client.SendAsync($"flood {n}\n");
+                await Task.Delay(1);
+            }
+        });
+
+        var published = 0;
+        while (true)
+        {
+            var publish = await _topic.ExpectMsgAsync<Publish>(TimeSpan.FromSeconds(10));
+            var lines = System.Text.Encoding.UTF8.GetString(((ChatLines)publish.Message).Bytes);
+            if (lines == "alice exited the server\n")
+            {
+                break;
+            }
+
+            published += lines.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+        }
+
+        await flooding.CancelAsync();
+        await ExpectLeaveCountedAsync("alice", null);
+        await ExpectEndedAsync(session);
+        Assert.Contains("ERROR flooding", await client.ReadToEndAsync());
+        // The burst, then about 20 lines a second for the second before the cut-off: far from all that was sent.
+        Assert.InRange(published, 10, 60);
+        await flood.ContinueWith(_ => { }); // stopped, or cut off mid-send
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public class ServerActorSpecs : Akka.TestKit.Xunit2.TestKit
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen();
         var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
-        var settings = new ServerSettings(0, "127.0.0.1", capacity, new SessionSettings("Server-1", 4096, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), Counting, TimeSpan.FromSeconds(30)), OutboundLimits.Default);
+        var settings = new ServerSettings(0, "127.0.0.1", capacity, new SessionSettings("Server-1", 4096, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), Counting, TimeSpan.FromSeconds(30), ClientSessionSpecs.Unlimited), OutboundLimits.Default);
         var server = Sys.ActorOf(ServerActor.Props(settings, listener, _balancer, new ChatServices(_names, _stats, _topic)));
 
         var subscribe = _topic.ExpectMsg<Subscribe>();
