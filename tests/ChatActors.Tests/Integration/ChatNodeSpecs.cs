@@ -128,6 +128,47 @@ public class ChatNodeSpecs
     }
 
     [Fact]
+    public async Task A_flooder_is_slowed_and_cut_off_while_readers_get_every_line_it_was_let_send_and_stay()
+    {
+        await using var node = await TestNode.StartAsync(servers: 2, extraHocon: "chat-actors.input-flood-cut-off = 3s");
+        var readers = new List<ChatClient>();
+        for (var i = 0; i < 5; i++)
+        {
+            readers.Add(await ChatClient.JoinAsync(node.ServerPorts[i % 2], $"reader{i}"));
+        }
+
+        var flooder = await ChatClient.JoinAsync(node.ServerPorts[0], "flooder");
+        using var flooding = new CancellationTokenSource();
+        var flood = Task.Run(async () =>
+        {
+            var block = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 100).Select(n => $"flooder : {n} and more\n")));
+            while (!flooding.IsCancellationRequested)
+            {
+                await flooder.SendAsync(block);
+            }
+        });
+
+        foreach (var reader in readers)
+        {
+            var lines = await reader.ReadUntilAsync("flooder exited the server", TimeSpan.FromSeconds(20));
+            // The burst of 100, then 20 a second for the 3 s before the cut-off: a couple of hundred, not the flood.
+            Assert.InRange(lines.Count(line => line.StartsWith("flooder : ", StringComparison.Ordinal)), 100, 250);
+        }
+
+        await flooding.CancelAsync();
+        await flood.ContinueWith(_ => { });
+        await flooder.DisposeAsync();
+
+        // Every reader is still there and served.
+        await readers[0].SendAsync("reader0 : still here\n");
+        foreach (var reader in readers)
+        {
+            await reader.ReadUntilAsync("reader0 : still here");
+            await reader.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_name_online_on_one_server_is_refused_on_another()
     {
         await using var node = await TestNode.StartAsync(servers: 2);
