@@ -14,7 +14,9 @@ namespace ChatActors.Actors;
 /// One client connection: framing, the join, chat and the leave. Its phases are explicit
 /// states; messages that arrive while it waits for the name registry or the stats actor
 /// wait in its inbox and are handled in order afterwards. The client sees its join only
-/// once the join is journaled, and its connection closes only once its leave is. It
+/// once the join is journaled, and its connection closes only once its leave is. It reads
+/// its socket only as fast as it handles what it read, within the client's flood control
+/// (<see cref="InputLimits"/>), so a flood waits in TCP rather than in memory. It
 /// writes through the <see cref="ConnectionWriter"/> its server gives it; the server
 /// closes that writer when the session has stopped.
 /// </summary>
