@@ -67,7 +67,8 @@ public sealed class BalancerEdge : ReceiveActor
                 reply = Wire.NoServerAvailable;
             }
 
-            if (!await IsCountedAsync(turnedAway: reply == Wire.NoServerAvailable))
+            var turnedAway = reply == Wire.NoServerAvailable;
+            if (!await _counting.IsCountedAsync(_stats, deadline => new CountApproach(turnedAway, deadline)))
             {
                 _log.Warning("An approach could not be counted; the client got no reply");
                 return;
@@ -82,18 +83,6 @@ public sealed class BalancerEdge : ReceiveActor
             {
                 // The client left before reading its reply; there is nobody to tell.
             }
-        }
-    }
-
-    private async Task<bool> IsCountedAsync(bool turnedAway)
-    {
-        try
-        {
-            return await _stats.Ask<object>(new CountApproach(turnedAway, _counting.Deadline()), _counting.AnswerWithin) is Counted;
-        }
-        catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
-        {
-            return false;
         }
     }
 }

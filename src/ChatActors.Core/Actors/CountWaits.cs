@@ -1,3 +1,6 @@
+using Akka.Actor;
+using ChatActors.Messages;
+
 namespace ChatActors.Actors;
 
 /// <summary>
@@ -10,6 +13,23 @@ public sealed record CountWaits(TimeSpan AcceptWithin, TimeSpan AnswerWithin)
 {
     /// <summary>The deadline of a request sent now (UTC wall-clock time, which every node of the cluster shares).</summary>
     public DateTime Deadline() => DateTime.UtcNow + AcceptWithin;
+
+    /// <summary>
+    /// Asks the stats actor to count, for requesters outside an actor's message handling:
+    /// true once the count is journaled; false when it was refused or no answer came in time,
+    /// which means it is not counted and never will be.
+    /// </summary>
+    public async Task<bool> IsCountedAsync(IActorRef stats, Func<DateTime, ICountRequest> request)
+    {
+        try
+        {
+            return await stats.Ask<object>(request(Deadline()), AnswerWithin) is Counted;
+        }
+        catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
 
     /// <param name="journalPatience">How long the journal keeps retrying one write.</param>
     /// <param name="busyTimeout">How long one attempt may wait on a locked file.</param>

@@ -161,7 +161,7 @@ public sealed class DbWriter : ReceiveActor, IWithTimers, IWithStash
                 return;
             }
 
-            Timers.StartSingleTimer(WriteTimerKey, RetryWrite.Instance, RetryDelay(_failedAttempts));
+            Timers.StartSingleTimer(WriteTimerKey, RetryWrite.Instance, CappedBackoff.Delay(_settings.FirstRetryDelay, _settings.MaxRetryDelay, _failedAttempts));
         });
         Receive<RetryWrite>(_ =>
         {
@@ -248,12 +248,6 @@ public sealed class DbWriter : ReceiveActor, IWithTimers, IWithStash
         }
 
         ScheduleWrite();
-    }
-
-    private TimeSpan RetryDelay(int failedAttempts)
-    {
-        var delay = _settings.FirstRetryDelay * Math.Pow(2, failedAttempts - 1);
-        return delay < _settings.MaxRetryDelay ? delay : _settings.MaxRetryDelay;
     }
 
     private sealed record Batch(IReadOnlyList<SessionChange> Sessions, ServerRow? Server)

@@ -166,16 +166,9 @@ public sealed class ServerActor : ReceiveActor, IWithStash
     /// <summary>The client sees <c>Server busy</c> only once it is counted lost; uncounted, the connection just closes.</summary>
     private static async Task TurnAwayAsync(ConnectionWriter connection, IActorRef stats, SessionSettings settings)
     {
-        try
+        if (await settings.Counting.IsCountedAsync(stats, deadline => new CountLostClient(deadline)))
         {
-            if (await stats.Ask<object>(new CountLostClient(settings.Counting.Deadline()), settings.Counting.AnswerWithin) is Counted)
-            {
-                connection.TryEnqueue(Wire.ServerBusy);
-            }
-        }
-        catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
-        {
-            // Not counted: the client gets no answer.
+            connection.TryEnqueue(Wire.ServerBusy);
         }
 
         connection.Close(settings.CloseDrainTimeout);

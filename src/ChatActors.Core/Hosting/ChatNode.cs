@@ -278,7 +278,6 @@ public sealed class ChatNode : IAsyncDisposable
 
     private static async Task<ActorSystem> StartClusterAsync(Config config, ChatOptions options, CancellationToken stopping)
     {
-        var journal = ChatConfig.Quote(options.JournalDb.PooledConnectionString);
         // The breaker must never cut a write short that the journal still retries: a write it
         // abandons could still land, counting what nobody was told.
         var callTimeout = options.JournalPatience + options.DbBusyTimeout + TimeSpan.FromSeconds(30);
@@ -290,11 +289,8 @@ public sealed class ChatNode : IAsyncDisposable
               port = {{options.RemotePort}}
             }
             akka.cluster.seed-nodes = [{{seeds}}]
-            akka.persistence.journal.sql.connection-string = {{journal}}
             akka.persistence.journal.sql.patience = {{(long)options.JournalPatience.TotalMilliseconds}}ms
             akka.persistence.journal.sql.circuit-breaker.call-timeout = {{(long)callTimeout.TotalMilliseconds}}ms
-            akka.persistence.snapshot-store.sql.connection-string = {{journal}}
-            akka.persistence.query.journal.sql.connection-string = {{journal}}
             """);
         ActorSystem system;
         try
@@ -304,6 +300,7 @@ public sealed class ChatNode : IAsyncDisposable
                 .WithFallback(DistributedPubSub.DefaultConfig())
                 .WithFallback(ClusterSingleton.DefaultConfig())
                 .WithFallback(SqlPersistence.DefaultConfiguration);
+            // The journal, its query side and the snapshot store all connect through these options.
             var journalConnections = new DataOptions()
                 .UseConnectionString(ProviderName.SQLiteMS, options.JournalDb.PooledConnectionString)
                 .UseInterceptor(new SqliteBusyTimeout(options.DbBusyTimeout));

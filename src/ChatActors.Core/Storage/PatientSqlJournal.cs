@@ -107,8 +107,7 @@ public sealed class PatientSqlJournal : SqlWriteJournal, IWithTimers
                 _log.Warning("The stats journal cannot write ({0}); counts wait while it retries for up to {1}", cause.Message, _patience);
             }
 
-            var delay = TimeSpan.FromTicks(Math.Min(MaxRetryDelay.Ticks, FirstRetryDelay.Ticks << Math.Min(group.FailedAttempts - 1, 16)));
-            Timers.StartSingleTimer(group, new RetryGroup(group), delay);
+            Timers.StartSingleTimer(group, new RetryGroup(group), CappedBackoff.Delay(FirstRetryDelay, MaxRetryDelay, group.FailedAttempts));
             return;
         }
 

@@ -13,8 +13,7 @@ public sealed class SqliteBusyTimeout(TimeSpan timeout) : IConnectionInterceptor
 {
     public static void Apply(DbConnection connection, TimeSpan timeout)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = $"PRAGMA busy_timeout = {(long)timeout.TotalMilliseconds}";
+        using var command = Pragma(connection, timeout);
         command.ExecuteNonQuery();
     }
 
@@ -27,9 +26,16 @@ public sealed class SqliteBusyTimeout(TimeSpan timeout) : IConnectionInterceptor
 
     public void ConnectionOpened(ConnectionEventData eventData, DbConnection connection) => Apply(connection, timeout);
 
-    public Task ConnectionOpenedAsync(ConnectionEventData eventData, DbConnection connection, CancellationToken cancellationToken)
+    public async Task ConnectionOpenedAsync(ConnectionEventData eventData, DbConnection connection, CancellationToken cancellationToken)
     {
-        Apply(connection, timeout);
-        return Task.CompletedTask;
+        await using var command = Pragma(connection, timeout);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static DbCommand Pragma(DbConnection connection, TimeSpan timeout)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA busy_timeout = {(long)timeout.TotalMilliseconds}";
+        return command;
     }
 }
