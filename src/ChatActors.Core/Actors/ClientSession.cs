@@ -39,13 +39,9 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
     private readonly Queue<Frame> _inbox = new();
     private readonly CancellationTokenSource _reading = new();
     private readonly SemaphoreSlim _readCredit = new(0);
-    private readonly TokenBucket _lineBucket;
-    private readonly TokenBucket _byteBucket;
-    private TimeSpan? _slowedSince;
-    private TimeSpan _readAllowedAt;
+    private readonly InputPacer _pacer;
     private bool _readerWaiting;
     private bool _linesPaused;
-    private bool _floodCutOff;
     private string _name = string.Empty;
     private JoinRecorded? _join;
     private bool _connectionClosed;
@@ -59,8 +55,7 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
         _settings = settings;
         (_names, _stats, _chatTopic) = services;
         _decoder = new FrameDecoder(settings.MaxMessageBytes);
-        _lineBucket = settings.Input.LineBucket();
-        _byteBucket = settings.Input.ByteBucket();
+        _pacer = new InputPacer(settings.Input);
         AwaitingJoin();
     }
 
@@ -270,8 +265,7 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
         }
 
         _readerWaiting = true;
-        var now = Now;
-        _readAllowedAt = now + _byteBucket.Take(received.Bytes.Length, now);
+        _pacer.Read(received.Bytes.Length, Now);
     }
 
     /// <summary>
@@ -286,7 +280,7 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
             return false;
         }
 
-        var wait = _lineBucket.Take(1, Now);
+        var wait = _pacer.Message(Now);
         if (wait > TimeSpan.Zero)
         {
             _linesPaused = true;
@@ -308,7 +302,7 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
             return;
         }
 
-        var wait = _readAllowedAt - Now;
+        var wait = _pacer.ReadWait(Now);
         if (wait > TimeSpan.Zero)
         {
             Slowed();
@@ -318,21 +312,17 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
 
         if (!_linesPaused)
         {
-            _slowedSince = null;
+            _pacer.NotSlowed();
         }
 
         _readerWaiting = false;
         _readCredit.Release();
     }
 
-    /// <summary>A client slowed without a break for the cut-off time is flooding.</summary>
     private void Slowed()
     {
-        var now = Now;
-        _slowedSince ??= now;
-        if (!_floodCutOff && now - _slowedSince.Value >= _settings.Input.CutOffAfter)
+        if (_pacer.Slowed(Now))
         {
-            _floodCutOff = true;
             Self.Tell(FloodCutOff.Instance);
         }
     }
