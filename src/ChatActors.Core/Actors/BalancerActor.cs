@@ -9,7 +9,9 @@ namespace ChatActors.Actors;
 /// <summary>
 /// Knows which servers are up, how loaded they are and which addresses it handed out
 /// recently; answers <see cref="AssignServer"/> with the algorithm of PROTOCOL.md section 1
-/// (the edge has the answer counted before the client sees it). It is a cluster singleton:
+/// (the edge has the answer counted before the client sees it). One client address holds at
+/// most a fixed number of reservations, so connects that never arrive at a server cannot
+/// reserve every place. It is a cluster singleton:
 /// when it starts (or moves) it relearns every live server and its load before it answers,
 /// and it skips the servers of a node that the cluster sees as unreachable.
 /// </summary>
@@ -17,6 +19,7 @@ public sealed class BalancerActor : ReceiveActor, IWithTimers, IWithStash
 {
     private readonly BalancingAlgorithm _algorithm;
     private readonly TimeSpan _reservationTimeout;
+    private readonly int _reservationsPerAddress;
     private readonly IActorRef _chatTopic;
     private readonly TimeSpan _relearnWindow;
     private readonly TimeProvider _clock;
@@ -26,10 +29,11 @@ public sealed class BalancerActor : ReceiveActor, IWithTimers, IWithStash
     private int? _lastPicked;
     private int _nextFreeIndex;
 
-    public BalancerActor(BalancingAlgorithm algorithm, TimeSpan reservationTimeout, IActorRef chatTopic, TimeSpan relearnWindow, TimeProvider clock)
+    public BalancerActor(BalancingAlgorithm algorithm, TimeSpan reservationTimeout, int reservationsPerAddress, IActorRef chatTopic, TimeSpan relearnWindow, TimeProvider clock)
     {
         _algorithm = algorithm;
         _reservationTimeout = reservationTimeout;
+        _reservationsPerAddress = reservationsPerAddress;
         _chatTopic = chatTopic;
         _relearnWindow = relearnWindow;
         _clock = clock;
@@ -48,8 +52,9 @@ public sealed class BalancerActor : ReceiveActor, IWithTimers, IWithStash
 
     public IStash Stash { get; set; } = null!;
 
-    public static Props Props(BalancingAlgorithm algorithm, TimeSpan reservationTimeout, IActorRef chatTopic, TimeSpan relearnWindow, TimeProvider clock) =>
-        Akka.Actor.Props.Create(() => new BalancerActor(algorithm, reservationTimeout, chatTopic, relearnWindow, clock));
+    /// <param name="reservationsPerAddress">How many places one client address may hold reserved; a new one drops its oldest.</param>
+    public static Props Props(BalancingAlgorithm algorithm, TimeSpan reservationTimeout, int reservationsPerAddress, IActorRef chatTopic, TimeSpan relearnWindow, TimeProvider clock) =>
+        Akka.Actor.Props.Create(() => new BalancerActor(algorithm, reservationTimeout, reservationsPerAddress, chatTopic, relearnWindow, clock));
 
     protected override void PreStart()
     {
@@ -72,7 +77,7 @@ public sealed class BalancerActor : ReceiveActor, IWithTimers, IWithStash
     private void Serving()
     {
         ReceiveServerNews();
-        Receive<AssignServer>(_ => Assign());
+        Receive<AssignServer>(assign => Assign(assign.ClientAddress));
         Receive<AllocateServerIndices>(allocate =>
         {
             Sender.Tell(new ServerIndicesAllocated(_nextFreeIndex));
@@ -136,10 +141,15 @@ public sealed class BalancerActor : ReceiveActor, IWithTimers, IWithStash
         };
     }
 
-    private void Assign()
+    private void Assign(string? clientAddress)
     {
         var now = _clock.GetUtcNow();
         DropExpiredReservations(now - _reservationTimeout);
+        if (clientAddress is not null)
+        {
+            KeepReservationsBelowLimit(clientAddress);
+        }
+
         var candidates = _servers.Values.Where(entry => !IsUnreachable(entry)).Select(entry => entry.ToSlot());
         var picked = ServerPicker.Pick(_algorithm, candidates, _lastPicked);
         if (picked is null)
@@ -149,7 +159,7 @@ public sealed class BalancerActor : ReceiveActor, IWithTimers, IWithStash
         }
 
         var entry = _servers[picked.Index];
-        _servers[picked.Index] = entry with { Reservations = [.. entry.Reservations, now] };
+        _servers[picked.Index] = entry with { Reservations = [.. entry.Reservations, new Reservation(now, clientAddress)] };
         _lastPicked = picked.Index;
         Sender.Tell(new ServerAssigned(picked.Host, picked.Port));
     }
@@ -160,13 +170,26 @@ public sealed class BalancerActor : ReceiveActor, IWithTimers, IWithStash
     {
         foreach (var (index, entry) in _servers.ToList())
         {
-            _servers[index] = entry with { Reservations = entry.Reservations.Where(at => at > reservedSince).ToList() };
+            _servers[index] = entry with { Reservations = entry.Reservations.Where(reservation => reservation.At > reservedSince).ToList() };
+        }
+    }
+
+    /// <summary>Drops the address's oldest reservations until one more fits within its limit.</summary>
+    private void KeepReservationsBelowLimit(string clientAddress)
+    {
+        var held = _servers.Values
+            .SelectMany(entry => entry.Reservations.Where(reservation => reservation.ClientAddress == clientAddress).Select(reservation => (entry.Registration.Index, reservation)))
+            .OrderBy(held => held.reservation.At)
+            .ToList();
+        foreach (var (index, reservation) in held.Take(held.Count - _reservationsPerAddress + 1))
+        {
+            _servers[index] = _servers[index] with { Reservations = _servers[index].Reservations.Where(kept => !ReferenceEquals(kept, reservation)).ToList() };
         }
     }
 
     /// <param name="Node">The cluster node the server runs on, as reachability events name it.</param>
-    /// <param name="Reservations">When each address not yet used was handed out, oldest first.</param>
-    private sealed record ServerEntry(RegisterServer Registration, Address Node, int Connected, IReadOnlyList<DateTimeOffset> Reservations)
+    /// <param name="Reservations">The addresses handed out whose client has not arrived yet, oldest first.</param>
+    private sealed record ServerEntry(RegisterServer Registration, Address Node, int Connected, IReadOnlyList<Reservation> Reservations)
     {
         public ServerSlot ToSlot() => new(
             Registration.Index,
@@ -176,4 +199,7 @@ public sealed class BalancerActor : ReceiveActor, IWithTimers, IWithStash
             Connected,
             Reservations.Count);
     }
+
+    /// <param name="ClientAddress">Who it was handed to, when a limit per address applies to them.</param>
+    private sealed record Reservation(DateTimeOffset At, string? ClientAddress);
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
@@ -11,35 +12,52 @@ namespace ChatActors.Actors;
 /// The balancer's TCP listener: for every connection it asks the <see cref="BalancerActor"/>
 /// for a server, has the stats actor count the approach with the answer it got, and only
 /// then writes the one reply of PROTOCOL.md section 1 and closes. An approach that cannot
-/// be counted gets no reply.
+/// be counted gets no reply. An address that connects faster than its limit allows gets
+/// <c>SNA wait</c> through <see cref="ConnectionRefusals"/> without asking the balancer,
+/// the one refusal every client of the protocol understands.
 /// </summary>
-public sealed class BalancerEdge : ReceiveActor
+public sealed class BalancerEdge : ReceiveActor, IWithTimers
 {
+    private static readonly byte[] Refused = Wire.Encode(Wire.NoServerAvailable);
     private readonly Socket _listener;
     private readonly IActorRef _balancer;
     private readonly IActorRef _stats;
     private readonly TimeSpan _replyTimeout;
     private readonly CountWaits _counting;
+    private readonly AddressLimits _limits;
+    private readonly IActorRef _refusals;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _accepting = new();
+    private readonly Dictionary<IPAddress, TokenBucket> _connects = new();
 
-    public BalancerEdge(Socket listener, IActorRef balancer, IActorRef stats, TimeSpan replyTimeout, CountWaits counting)
+    public BalancerEdge(Socket listener, IActorRef balancer, IActorRef stats, TimeSpan replyTimeout, CountWaits counting, AddressLimits limits)
     {
         _listener = listener;
         _balancer = balancer;
         _stats = stats;
         _replyTimeout = replyTimeout;
         _counting = counting;
+        _limits = limits;
+        _refusals = Context.ActorOf(ConnectionRefusals.Props(stats, counting, atBalancer: true, "The balancer"), "refusals");
 
-        Receive<ConnectionAccepted>(accepted => _ = ReplyAsync(accepted.Socket));
+        Receive<ConnectionAccepted>(accepted => Answer(accepted.Socket));
+        Receive<ForgetIdleAddresses>(_ => ForgetFullBuckets());
         Receive<AcceptFailed>(failed => throw new InvalidOperationException("the balancer cannot accept connections", failed.Cause));
     }
 
-    /// <param name="listener">A bound, listening socket; the actor owns it from now on.</param>
-    public static Props Props(Socket listener, IActorRef balancer, IActorRef stats, TimeSpan replyTimeout, CountWaits counting) =>
-        Akka.Actor.Props.Create(() => new BalancerEdge(listener, balancer, stats, replyTimeout, counting));
+    public ITimerScheduler Timers { get; set; } = null!;
 
-    protected override void PreStart() => _ = AcceptLoop.RunAsync(_listener, Self, _accepting.Token);
+    /// <param name="listener">A bound, listening socket; the actor owns it from now on.</param>
+    public static Props Props(Socket listener, IActorRef balancer, IActorRef stats, TimeSpan replyTimeout, CountWaits counting, AddressLimits limits) =>
+        Akka.Actor.Props.Create(() => new BalancerEdge(listener, balancer, stats, replyTimeout, counting, limits));
+
+    private static TimeSpan Now => TimeSpan.FromMilliseconds(Environment.TickCount64);
+
+    protected override void PreStart()
+    {
+        _ = AcceptLoop.RunAsync(_listener, Self, _accepting.Token);
+        Timers.StartPeriodicTimer(ForgetIdleAddresses.Instance, ForgetIdleAddresses.Instance, TimeSpan.FromSeconds(10));
+    }
 
     protected override void PostStop()
     {
@@ -47,15 +65,49 @@ public sealed class BalancerEdge : ReceiveActor
         _listener.Dispose();
     }
 
+    private void Answer(Socket client)
+    {
+        var address = _limits.LimitedAddress(client.RemoteEndPoint);
+        if (address is null)
+        {
+            _ = ReplyAsync(client, AssignServer.Unlimited);
+            return;
+        }
+
+        if (!_connects.TryGetValue(address, out var connects))
+        {
+            connects = new TokenBucket(_limits.BalancerConnectsPerSecond, _limits.BalancerConnectBurst);
+            _connects[address] = connects;
+        }
+
+        if (connects.TryTake(1, Now))
+        {
+            _ = ReplyAsync(client, new AssignServer(address.ToString()));
+        }
+        else
+        {
+            _refusals.Tell(new RefuseConnection(client, address, Refused));
+        }
+    }
+
+    /// <summary>An address whose bucket is full again is as if it had never connected; forgetting it keeps the map as small as the addresses connecting now.</summary>
+    private void ForgetFullBuckets()
+    {
+        foreach (var address in _connects.Where(pair => pair.Value.IsFull(Now)).Select(pair => pair.Key).ToList())
+        {
+            _connects.Remove(address);
+        }
+    }
+
     /// <summary>Runs outside the actor: it reads only fields that never change.</summary>
-    private async Task ReplyAsync(Socket client)
+    private async Task ReplyAsync(Socket client, AssignServer assign)
     {
         using (client)
         {
             string reply;
             try
             {
-                reply = await _balancer.Ask<object>(AssignServer.Instance, _replyTimeout) switch
+                reply = await _balancer.Ask<object>(assign, _replyTimeout) switch
                 {
                     ServerAssigned assigned => Wire.ServerAddress(assigned.Host, assigned.Port),
                     _ => Wire.NoServerAvailable,
@@ -84,5 +136,10 @@ public sealed class BalancerEdge : ReceiveActor
                 // The client left before reading its reply; there is nobody to tell.
             }
         }
+    }
+
+    private sealed record ForgetIdleAddresses
+    {
+        public static readonly ForgetIdleAddresses Instance = new();
     }
 }

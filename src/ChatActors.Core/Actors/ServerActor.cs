@@ -14,6 +14,8 @@ namespace ChatActors.Actors;
 /// fan-out of every broadcast to its joined clients. It subscribes to the chat topic
 /// before it accepts anyone, so no joined client can miss a line, and tells the
 /// singletons (balancer, name registry, stats) what it holds whenever one of them asks.
+/// A connection from an address that the limits per address apply to is admitted only once
+/// the node's <see cref="ConnectionGate"/> lets it in.
 /// On <see cref="StopServing"/> it ends its sessions and stops after the last one.
 /// </summary>
 public sealed class ServerActor : ReceiveActor, IWithStash
@@ -21,20 +23,23 @@ public sealed class ServerActor : ReceiveActor, IWithStash
     private readonly ServerSettings _settings;
     private readonly Socket _listener;
     private readonly IActorRef _balancer;
+    private readonly IActorRef _gate;
     private readonly ChatServices _services;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _accepting = new();
     private readonly Dictionary<IActorRef, ConnectionWriter> _connections = new();
     private readonly Dictionary<IActorRef, Member> _members = new();
     private readonly Dictionary<IActorRef, string> _names = new();
+    private readonly Dictionary<IActorRef, IPAddress> _gatedAddresses = new();
     private long _sessionsStarted;
     private long _onlineVersion;
 
-    public ServerActor(ServerSettings settings, Socket listener, IActorRef balancer, ChatServices services)
+    public ServerActor(ServerSettings settings, Socket listener, IActorRef balancer, IActorRef gate, ChatServices services)
     {
         _settings = settings;
         _listener = listener;
         _balancer = balancer;
+        _gate = gate;
         _services = services;
 
         Receive<SubscribeAck>(_ => StartServing());
@@ -44,8 +49,9 @@ public sealed class ServerActor : ReceiveActor, IWithStash
     public IStash Stash { get; set; } = null!;
 
     /// <param name="listener">A bound, listening socket; the actor owns it from now on.</param>
-    public static Props Props(ServerSettings settings, Socket listener, IActorRef balancer, ChatServices services) =>
-        Akka.Actor.Props.Create(() => new ServerActor(settings, listener, balancer, services));
+    /// <param name="gate">The node's <see cref="ConnectionGate"/>.</param>
+    public static Props Props(ServerSettings settings, Socket listener, IActorRef balancer, IActorRef gate, ChatServices services) =>
+        Akka.Actor.Props.Create(() => new ServerActor(settings, listener, balancer, gate, services));
 
     private int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
 
@@ -79,7 +85,18 @@ public sealed class ServerActor : ReceiveActor, IWithStash
         Receive<ChatLines>(FanOut);
         Receive<TopicProbe>(_ => { });
         Receive<AwaitServing>(_ => Sender.Tell(new ServerServing(_settings.Name, Port)));
-        Receive<ConnectionAccepted>(accepted => Admit(accepted.Socket));
+        Receive<ConnectionAccepted>(accepted =>
+        {
+            if (_settings.AddressLimits.LimitedAddress(accepted.Socket.RemoteEndPoint) is { } address)
+            {
+                _gate.Tell(new AdmitConnection(accepted.Socket, address));
+            }
+            else
+            {
+                Admit(accepted.Socket, null);
+            }
+        });
+        Receive<ConnectionAdmitted>(admitted => Admit(admitted.Socket, admitted.Address));
         Receive<SessionNamed>(named => _names[Sender] = named.Name);
         Receive<SessionUnnamed>(_ => _names.Remove(Sender));
         Receive<SessionJoined>(joined =>
@@ -124,6 +141,11 @@ public sealed class ServerActor : ReceiveActor, IWithStash
             StopWhenNoSessions();
         });
         Receive<ConnectionAccepted>(accepted => accepted.Socket.Dispose());
+        Receive<ConnectionAdmitted>(admitted =>
+        {
+            admitted.Socket.Dispose();
+            _gate.Tell(new ConnectionClosed(admitted.Address));
+        });
     }
 
     private void StopWhenNoSessions()
@@ -145,13 +167,19 @@ public sealed class ServerActor : ReceiveActor, IWithStash
         }
     }
 
-    private void Admit(Socket socket)
+    /// <param name="gatedAddress">The address the gate counts this connection against, if it does.</param>
+    private void Admit(Socket socket, IPAddress? gatedAddress)
     {
         var connection = new ConnectionWriter(socket, _settings.Outbound);
         if (_connections.Count >= _settings.Capacity)
         {
             _log.Info("{0} is full: turned away {1}", _settings.Name, socket.RemoteEndPoint);
             _ = TurnAwayAsync(connection, _services.Stats, _settings.Session);
+            if (gatedAddress is not null)
+            {
+                _gate.Tell(new ConnectionClosed(gatedAddress));
+            }
+
             return;
         }
 
@@ -160,6 +188,11 @@ public sealed class ServerActor : ReceiveActor, IWithStash
             $"session-{++_sessionsStarted}");
         Context.Watch(session);
         _connections[session] = connection;
+        if (gatedAddress is not null)
+        {
+            _gatedAddresses[session] = gatedAddress;
+        }
+
         ReportLoad();
     }
 
@@ -194,6 +227,11 @@ public sealed class ServerActor : ReceiveActor, IWithStash
         {
             ReportLoad();
             connection.Close(_settings.Session.CloseDrainTimeout);
+        }
+
+        if (_gatedAddresses.Remove(session, out var address))
+        {
+            _gate.Tell(new ConnectionClosed(address));
         }
     }
 

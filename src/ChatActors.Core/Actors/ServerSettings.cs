@@ -4,7 +4,8 @@ namespace ChatActors.Actors;
 
 /// <param name="Index">0-based; the server is named <c>Server-(Index+1)</c>.</param>
 /// <param name="AdvertisedHost">The host the balancer hands out for this server.</param>
-public sealed record ServerSettings(int Index, string AdvertisedHost, int Capacity, SessionSettings Session, OutboundLimits Outbound)
+/// <param name="AddressLimits">Which connections go through the node's <see cref="ConnectionGate"/>.</param>
+public sealed record ServerSettings(int Index, string AdvertisedHost, int Capacity, SessionSettings Session, OutboundLimits Outbound, AddressLimits AddressLimits)
 {
     public string Name => Session.ServerName;
 

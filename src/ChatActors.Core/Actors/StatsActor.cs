@@ -61,6 +61,10 @@ public sealed class StatsActor : ReceivePersistentActor, IWithTimers
             approach.TurnedAway ? [new ClientApproached(Now), new ClientLost(Now)] : [new ClientApproached(Now)],
             _ => Counted.Instance));
         Command<CountLostClient>(lost => Record(lost, [new ClientLost(Now)], _ => Counted.Instance));
+        Command<CountRefusedConnections>(refused => Record(
+            refused,
+            [new ConnectionsRefused(refused.Count, refused.AtBalancer, Now)],
+            _ => Counted.Instance));
         Command<RecordJoin>(join => Record(join, [new ClientJoined(join.User, Now)], joined => new JoinRecorded(join.User, joined.At, LastSequenceNr)));
         Command<RecordLeave>(leave => Record(
             leave,

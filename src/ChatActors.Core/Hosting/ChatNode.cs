@@ -111,9 +111,10 @@ public sealed class ChatNode : IAsyncDisposable
                     .WithReplyWhileStopped(CountRefused.Instance)));
             var names = Singleton(system, "names", null, PoisonPill.Instance, () => NameRegistry.Props(mediator, options.RelearnWindow));
             var balancer = Singleton(system, "balancer", null, PoisonPill.Instance, () =>
-                BalancerActor.Props(options.Algorithm, options.ReservationTimeout, mediator, options.RelearnWindow, clock));
+                BalancerActor.Props(options.Algorithm, options.ReservationTimeout, options.AddressLimits.ReservationsPerAddress, mediator, options.RelearnWindow, clock));
 
-            var (servers, serverNames) = await StartServersAsync(system, options, serverListeners, balancer, new ChatServices(names, stats, mediator));
+            var gate = system.ActorOf(ConnectionGate.Props(options.AddressLimits, stats, options.Counting), "connection-gate");
+            var (servers, serverNames) = await StartServersAsync(system, options, serverListeners, balancer, gate, new ChatServices(names, stats, mediator));
             if (options.BalancerEdge && options.SharedBalancerPort)
             {
                 edgeListener = Listen(options.BindHost, options.BalancerPort, shared: true);
@@ -122,7 +123,7 @@ public sealed class ChatNode : IAsyncDisposable
 
             IActorRef? edge = edgeListener is null
                 ? null
-                : system.ActorOf(BalancerEdge.Props(edgeListener, balancer, stats, options.BalancerReplyTimeout, options.Counting), "balancer-edge");
+                : system.ActorOf(BalancerEdge.Props(edgeListener, balancer, stats, options.BalancerReplyTimeout, options.Counting, options.AddressLimits), "balancer-edge");
             AddShutdownTasks(system, edge, servers, storage ? stats : null);
             return new ChatNode(
                 system,
@@ -154,7 +155,7 @@ public sealed class ChatNode : IAsyncDisposable
     /// and returns when each is subscribed, registered with the balancer and accepting.
     /// </summary>
     private static async Task<(List<IActorRef> Servers, List<string> Names)> StartServersAsync(
-        ActorSystem system, ChatOptions options, IReadOnlyList<Socket> listeners, IActorRef balancer, ChatServices services)
+        ActorSystem system, ChatOptions options, IReadOnlyList<Socket> listeners, IActorRef balancer, IActorRef gate, ChatServices services)
     {
         if (listeners.Count == 0)
         {
@@ -176,8 +177,9 @@ public sealed class ChatNode : IAsyncDisposable
                 options.AdvertisedHost,
                 options.Capacity,
                 new SessionSettings(ServerSettings.NameOf(index), options.MaxLineBytes, options.CloseDrainTimeout, options.JoinTimeout, options.Counting, options.UnjoinedTimeout, options.Input),
-                options.Outbound);
-            servers.Add(system.ActorOf(ServerActor.Props(settings, listeners[i], balancer, services), settings.Name));
+                options.Outbound,
+                options.AddressLimits);
+            servers.Add(system.ActorOf(ServerActor.Props(settings, listeners[i], balancer, gate, services), settings.Name));
             names.Add(settings.Name);
         }
 

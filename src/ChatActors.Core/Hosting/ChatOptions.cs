@@ -38,7 +38,8 @@ public sealed record ChatOptions(
     TimeSpan JournalPatience,
     TimeSpan StatsAcceptTimeout,
     TimeSpan UnjoinedTimeout,
-    InputLimits Input)
+    InputLimits Input,
+    AddressLimits AddressLimits)
 {
     public const string Section = "chat-actors";
 
@@ -115,7 +116,13 @@ public sealed record ChatOptions(
                 GetInt(chat, "input-line-burst", 1, int.MaxValue),
                 GetInt(chat, "input-bytes-per-second", 1, int.MaxValue),
                 GetInt(chat, "input-byte-burst", 1, int.MaxValue),
-                GetPositiveTime(chat, "input-flood-cut-off", TimeSpan.FromSeconds(30))));
+                GetPositiveTime(chat, "input-flood-cut-off", TimeSpan.FromSeconds(30))),
+            new AddressLimits(
+                GetInt(chat, "address-connections-per-server", 1, int.MaxValue),
+                GetInt(chat, "address-connections-per-node", 1, int.MaxValue),
+                GetPositiveDouble(chat, "address-balancer-connects-per-second"),
+                GetInt(chat, "address-balancer-connect-burst", 1, int.MaxValue),
+                chat.GetBoolean("address-limits-exempt-loopback", true)));
     }
 
     /// <summary>"host:port, host:port" as Akka addresses of this actor system.</summary>
@@ -140,6 +147,14 @@ public sealed record ChatOptions(
     {
         var value = config.GetTimeSpan(key, fallback);
         return value > TimeSpan.Zero ? value : throw new ChatStartupException($"{key} must be a positive time such as 5s, not \"{config.GetString(key)}\"");
+    }
+
+    private static double GetPositiveDouble(Config config, string key)
+    {
+        var text = config.GetString(key);
+        return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0 && double.IsFinite(value)
+            ? value
+            : throw new ChatStartupException($"{key} must be a positive number such as 10 or 0.5, not \"{text}\"");
     }
 
     private static int GetInt(Config config, string key, int min, int max) => (int)GetLong(config, key, min, max);

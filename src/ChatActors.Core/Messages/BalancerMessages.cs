@@ -9,9 +9,10 @@ public sealed record RegisterServer(int Index, string Name, string Host, int Por
 public sealed record ServerLoad(int Index, int Connected) : IChatMessage;
 
 /// <summary>The balancer edge asks where the client it has just accepted should go.</summary>
-public sealed record AssignServer : IChatMessage
+/// <param name="ClientAddress">The client's address as the limits per address count it; null when none applies to it (loopback, by default).</param>
+public sealed record AssignServer(string? ClientAddress) : IChatMessage
 {
-    public static readonly AssignServer Instance = new();
+    public static readonly AssignServer Unlimited = new((string?)null);
 }
 
 public sealed record ServerAssigned(string Host, int Port) : IChatMessage;

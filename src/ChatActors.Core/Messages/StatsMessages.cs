@@ -20,6 +20,12 @@ public sealed record CountApproach(bool TurnedAway, DateTime AcceptBeforeUtc) : 
 /// <summary>A server turns a client away (<c>Server busy</c>); answered with <see cref="Counted"/>.</summary>
 public sealed record CountLostClient(DateTime AcceptBeforeUtc) : ICountRequest;
 
+/// <summary>
+/// Connections a limit per address refused, in the last second; answered with <see cref="Counted"/>.
+/// <see cref="AtBalancer"/>: refused by the balancer edge, so each was an approach too.
+/// </summary>
+public sealed record CountRefusedConnections(int Count, bool AtBalancer, DateTime AcceptBeforeUtc) : ICountRequest;
+
 /// <summary>A client joins; answered with <see cref="JoinRecorded"/> once the join is counted.</summary>
 public sealed record RecordJoin(string User, DateTime AcceptBeforeUtc) : ICountRequest;
 

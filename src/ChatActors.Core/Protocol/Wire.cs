@@ -11,6 +11,7 @@ public static class Wire
     public const string LineTooLong = "ERROR line too long\n";
     public const string InvalidRating = "ERROR rating must be a number from 1 to 5\n";
     public const string JoinFailed = "ERROR join failed, try again\n";
+    public const string TooManyConnections = "ERROR too many connections from your address\n";
     public const string Flooding = "ERROR flooding: sending faster than allowed for too long, disconnected\n";
 
     /// <summary>The balancer's reply: a Python tuple literal that the original client <c>eval</c>s.</summary>

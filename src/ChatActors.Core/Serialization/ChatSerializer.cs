@@ -28,7 +28,7 @@ public sealed class ChatSerializer : SerializerWithStringManifest
         Add<ServerStatus>("server.status", WriteStatus, ReadStatus);
         Add<RegisterServer>("balancer.register", WriteRegistration, ReadRegistration);
         Add<ServerLoad>("balancer.load", (w, m) => { w.Int(m.Index); w.Int(m.Connected); }, r => new ServerLoad(r.Int(), r.Int()));
-        Add("balancer.assign", AssignServer.Instance);
+        Add<AssignServer>("balancer.assign", (w, m) => w.String(m.ClientAddress ?? string.Empty), r => new AssignServer(r.String() is { Length: > 0 } address ? address : null));
         Add<ServerAssigned>("balancer.assigned", (w, m) => { w.String(m.Host); w.Int(m.Port); }, r => new ServerAssigned(r.String(), r.Int()));
         Add("balancer.none", NoServerAvailable.Instance);
         Add<AllocateServerIndices>("balancer.allocate", (w, m) => w.Int(m.Count), r => new AllocateServerIndices(r.Int()));
@@ -39,6 +39,10 @@ public sealed class ChatSerializer : SerializerWithStringManifest
         Add<ReleaseName>("names.release", (w, m) => w.String(m.Name), r => new ReleaseName(r.String()));
         Add<CountApproach>("stats.count-approach", (w, m) => { w.Bool(m.TurnedAway); w.Time(m.AcceptBeforeUtc); }, r => new CountApproach(r.Bool(), r.Time()));
         Add<CountLostClient>("stats.count-lost", (w, m) => w.Time(m.AcceptBeforeUtc), r => new CountLostClient(r.Time()));
+        Add<CountRefusedConnections>(
+            "stats.count-refused-connections",
+            (w, m) => { w.Int(m.Count); w.Bool(m.AtBalancer); w.Time(m.AcceptBeforeUtc); },
+            r => new CountRefusedConnections(r.Int(), r.Bool(), r.Time()));
         Add<RecordJoin>("stats.record-join", (w, m) => { w.String(m.User); w.Time(m.AcceptBeforeUtc); }, r => new RecordJoin(r.String(), r.Time()));
         Add<JoinRecorded>(
             "stats.join-recorded",
@@ -65,6 +69,10 @@ public sealed class ChatSerializer : SerializerWithStringManifest
         // The stats journal: these manifests are stored in storage.db and must never change.
         Add<ClientApproached>("stats-event.approached.v1", (w, e) => w.Time(e.At), r => new ClientApproached(r.Time()));
         Add<ClientLost>("stats-event.lost.v1", (w, e) => w.Time(e.At), r => new ClientLost(r.Time()));
+        Add<ConnectionsRefused>(
+            "stats-event.refused.v1",
+            (w, e) => { w.Int(e.Count); w.Bool(e.AtBalancer); w.Time(e.At); },
+            r => new ConnectionsRefused(r.Int(), r.Bool(), r.Time()));
         Add<ClientJoined>("stats-event.joined.v1", (w, e) => { w.String(e.User); w.Time(e.At); }, r => new ClientJoined(r.String(), r.Time()));
         AddReadOnly("stats-event.left.v1", r => new ClientLeft(r.String(), r.Time(), 0, r.Time(), r.Rating()));
         Add<ClientLeft>(

@@ -10,6 +10,13 @@ public sealed record ClientApproached(DateTime At) : IStatsEvent;
 
 public sealed record ClientLost(DateTime At) : IStatsEvent;
 
+/// <summary>
+/// Connections refused by a limit per address, counted together (at most one event a second
+/// per refuser), so that a flood cannot grow the journal by one event per connection. Each is
+/// a lost client, and one refused at the balancer is an approach as well.
+/// </summary>
+public sealed record ConnectionsRefused(int Count, bool AtBalancer, DateTime At) : IStatsEvent;
+
 public sealed record ClientJoined(string User, DateTime At) : IStatsEvent;
 
 /// <param name="JoinSequenceNr">The journal sequence number of the <see cref="ClientJoined"/> this leave ends; 0 in events journaled before it was kept.</param>

@@ -37,6 +37,11 @@ public sealed record StatsState(
             StatsResumed => current,
             ClientApproached => current with { TotalApproaches = current.TotalApproaches + 1 },
             ClientLost => current with { LostCount = current.LostCount + 1 },
+            ConnectionsRefused refused => current with
+            {
+                TotalApproaches = current.TotalApproaches + (refused.AtBalancer ? refused.Count : 0),
+                LostCount = current.LostCount + refused.Count,
+            },
             ClientJoined => current with { TodayCount = current.TodayCount + 1, MonthlyCount = current.MonthlyCount + 1 },
             ClientLeft { Rating: { } rating } => current with
             {

@@ -18,9 +18,15 @@ public sealed class ChatClient : IAsyncDisposable
     /// <summary>The server port this client is connected to.</summary>
     public int RemotePort => ((IPEndPoint)_socket.RemoteEndPoint!).Port;
 
-    public static async Task<ChatClient> ConnectAsync(int port)
+    /// <param name="from">The local address to connect from (any 127.x.y.z is this machine); 127.0.0.1 by default.</param>
+    public static async Task<ChatClient> ConnectAsync(int port, IPAddress? from = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (from is not null)
+        {
+            socket.Bind(new IPEndPoint(from, 0));
+        }
+
         await socket.ConnectAsync(IPAddress.Loopback, port);
         return new ChatClient(socket);
     }
@@ -39,9 +45,9 @@ public sealed class ChatClient : IAsyncDisposable
     /// Asks the balancer, like the original client: the port of the server it hands out,
     /// or null for <c>SNA wait</c>. Any other reply fails the spec.
     /// </summary>
-    public static async Task<int?> AskBalancerAsync(int balancerPort)
+    public static async Task<int?> AskBalancerAsync(int balancerPort, IPAddress? from = null)
     {
-        await using var balancer = await ConnectAsync(balancerPort);
+        await using var balancer = await ConnectAsync(balancerPort, from);
         var reply = await balancer.ReadToEndAsync();
         if (reply == "SNA wait")
         {

@@ -10,6 +10,7 @@ namespace ChatActors.Tests.Unit;
 public class BalancerActorSpecs : Akka.TestKit.Xunit2.TestKit
 {
     private static readonly TimeSpan ReservationTimeout = TimeSpan.FromSeconds(10);
+    private const int ReservationsPerAddress = 3;
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
     private readonly TestProbe _chatTopic;
 
@@ -20,7 +21,7 @@ public class BalancerActorSpecs : Akka.TestKit.Xunit2.TestKit
 
     private IActorRef StartBalancer(BalancingAlgorithm algorithm, params (int Index, int Capacity)[] servers)
     {
-        var balancer = Sys.ActorOf(BalancerActor.Props(algorithm, ReservationTimeout, _chatTopic, TimeSpan.Zero, _clock));
+        var balancer = Sys.ActorOf(BalancerActor.Props(algorithm, ReservationTimeout, ReservationsPerAddress, _chatTopic, TimeSpan.Zero, _clock));
         foreach (var (index, capacity) in servers)
         {
             var server = CreateTestProbe();
@@ -32,7 +33,7 @@ public class BalancerActorSpecs : Akka.TestKit.Xunit2.TestKit
 
     private int Assign(IActorRef balancer)
     {
-        balancer.Tell(AssignServer.Instance);
+        balancer.Tell(AssignServer.Unlimited);
         return ExpectMsg<ServerAssigned>().Port - 5010;
     }
 
@@ -103,7 +104,7 @@ public class BalancerActorSpecs : Akka.TestKit.Xunit2.TestKit
         var balancer = StartBalancer(BalancingAlgorithm.RoundRobin, (0, 1));
         Assert.Equal(0, Assign(balancer));
 
-        balancer.Tell(AssignServer.Instance);
+        balancer.Tell(AssignServer.Unlimited);
         ExpectMsg<NoServerAvailable>();
     }
 
@@ -111,14 +112,14 @@ public class BalancerActorSpecs : Akka.TestKit.Xunit2.TestKit
     public void No_server_up_gives_no_server()
     {
         var balancer = StartBalancer(BalancingAlgorithm.LeastConnection);
-        balancer.Tell(AssignServer.Instance);
+        balancer.Tell(AssignServer.Unlimited);
         ExpectMsg<NoServerAvailable>();
     }
 
     [Fact]
     public void A_server_that_stops_is_no_longer_handed_out()
     {
-        var balancer = Sys.ActorOf(BalancerActor.Props(BalancingAlgorithm.RoundRobin, ReservationTimeout, _chatTopic, TimeSpan.Zero, _clock));
+        var balancer = Sys.ActorOf(BalancerActor.Props(BalancingAlgorithm.RoundRobin, ReservationTimeout, ReservationsPerAddress, _chatTopic, TimeSpan.Zero, _clock));
         var first = CreateTestProbe();
         var second = CreateTestProbe();
         balancer.Tell(new RegisterServer(0, "Server-1", "127.0.0.1", 5010, 100, first));
@@ -133,17 +134,17 @@ public class BalancerActorSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void A_balancer_that_starts_relearns_every_server_and_its_load_before_it_answers()
     {
-        var balancer = Sys.ActorOf(BalancerActor.Props(BalancingAlgorithm.LeastConnection, ReservationTimeout, _chatTopic, TimeSpan.FromMilliseconds(300), _clock));
+        var balancer = Sys.ActorOf(BalancerActor.Props(BalancingAlgorithm.LeastConnection, ReservationTimeout, ReservationsPerAddress, _chatTopic, TimeSpan.FromMilliseconds(300), _clock));
         var report = _chatTopic.ExpectMsg<Akka.Cluster.Tools.PublishSubscribe.Publish>(publish => publish.Message is ReportServerStatus);
         var replyTo = ((ReportServerStatus)report.Message).ReplyTo;
 
         // Asked before any server has answered: the answer waits for the relearn window.
-        balancer.Tell(AssignServer.Instance);
+        balancer.Tell(AssignServer.Unlimited);
         replyTo.Tell(new ServerStatus(new RegisterServer(0, "Server-1", "127.0.0.1", 5010, 2, CreateTestProbe()), 2, [], new ServerOnline(ActorRefs.Nobody, 2, 1)));
         replyTo.Tell(new ServerStatus(new RegisterServer(4, "Server-5", "127.0.0.1", 5014, 2, CreateTestProbe()), 1, [], new ServerOnline(ActorRefs.Nobody, 1, 1)));
 
         Assert.Equal(new ServerAssigned("127.0.0.1", 5014), ExpectMsg<ServerAssigned>());
-        balancer.Tell(AssignServer.Instance);
+        balancer.Tell(AssignServer.Unlimited);
         ExpectMsg<NoServerAvailable>();
 
         // A node that joins gets the numbers after the highest server known.
@@ -151,5 +152,39 @@ public class BalancerActorSpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(new ServerIndicesAllocated(5), ExpectMsg<ServerIndicesAllocated>());
         balancer.Tell(new AllocateServerIndices(1));
         Assert.Equal(new ServerIndicesAllocated(7), ExpectMsg<ServerIndicesAllocated>());
+    }
+
+    [Fact]
+    public void One_address_holds_at_most_its_limit_of_reservations_so_connects_that_never_arrive_cannot_fill_a_server()
+    {
+        var balancer = StartBalancer(BalancingAlgorithm.LeastConnection, (0, ReservationsPerAddress + 1));
+        var flooder = new AssignServer("203.0.113.7");
+
+        // Twice its limit of reservations, and none of its clients arrives: it still holds only its limit.
+        for (var i = 0; i < 2 * ReservationsPerAddress; i++)
+        {
+            balancer.Tell(flooder);
+            ExpectMsg<ServerAssigned>();
+        }
+
+        // So exactly one place is left for everyone else, and then the server is full.
+        balancer.Tell(new AssignServer("198.51.100.1"));
+        ExpectMsg<ServerAssigned>();
+        balancer.Tell(AssignServer.Unlimited);
+        ExpectMsg<NoServerAvailable>();
+    }
+
+    [Fact]
+    public void Reservations_of_unlimited_clients_are_not_capped()
+    {
+        var balancer = StartBalancer(BalancingAlgorithm.LeastConnection, (0, ReservationsPerAddress + 1));
+        for (var i = 0; i < ReservationsPerAddress + 1; i++)
+        {
+            balancer.Tell(AssignServer.Unlimited);
+            ExpectMsg<ServerAssigned>();
+        }
+
+        balancer.Tell(new AssignServer("198.51.100.1"));
+        ExpectMsg<NoServerAvailable>();
     }
 }

@@ -18,6 +18,7 @@ public class ServerActorSpecs : Akka.TestKit.Xunit2.TestKit
     private readonly TestProbe _names;
     private readonly TestProbe _stats;
     private readonly TestProbe _topic;
+    private readonly TestProbe _gate;
 
     public ServerActorSpecs()
     {
@@ -25,6 +26,7 @@ public class ServerActorSpecs : Akka.TestKit.Xunit2.TestKit
         _names = CreateTestProbe();
         _stats = CreateTestProbe();
         _topic = CreateTestProbe();
+        _gate = CreateTestProbe();
     }
 
     /// <summary>Starts Server-1 on a free port and lets it subscribe; returns it and its port.</summary>
@@ -34,8 +36,8 @@ public class ServerActorSpecs : Akka.TestKit.Xunit2.TestKit
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen();
         var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
-        var settings = new ServerSettings(0, "127.0.0.1", capacity, new SessionSettings("Server-1", 4096, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), Counting, TimeSpan.FromSeconds(30), ClientSessionSpecs.Unlimited), OutboundLimits.Default);
-        var server = Sys.ActorOf(ServerActor.Props(settings, listener, _balancer, new ChatServices(_names, _stats, _topic)));
+        var settings = new ServerSettings(0, "127.0.0.1", capacity, new SessionSettings("Server-1", 4096, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), Counting, TimeSpan.FromSeconds(30), ClientSessionSpecs.Unlimited), OutboundLimits.Default, AddressLimits.None);
+        var server = Sys.ActorOf(ServerActor.Props(settings, listener, _balancer, _gate, new ChatServices(_names, _stats, _topic)));
 
         var subscribe = _topic.ExpectMsg<Subscribe>();
         Assert.Equal(ChatTopic.Name, subscribe.Topic);
