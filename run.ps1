@@ -1,19 +1,6 @@
 #!/usr/bin/env pwsh
-<#
-.SYNOPSIS
-    Builds ChatActors if needed and starts its nodes; Ctrl+C stops them all cleanly.
-.DESCRIPTION
-    -Approach fork (default): one node holds the balancer and every server.
-    -Approach process: node 0 holds the balancer edge, node i holds Server-i; each node's
-    output goes to logs/node-i.log beside the database, and this window shows node 0.
-    -Join HOST:PORT: one more node joins the running cluster whose node listens on
-    HOST:PORT (Akka.Remote) and adds -Servers servers to it.
-.EXAMPLE
-    dotnet pwsh run.ps1
-    dotnet pwsh run.ps1 -Approach process -Servers 3
-    dotnet pwsh run.ps1 -Join 127.0.0.1:5000 -Servers 2 -ServerPort 6010 -RemotePort 5100
-    dotnet pwsh run.ps1 -Config my-settings.conf
-#>
+# The help text is at the end of this file: PowerShell does not find it under the #! line.
+# No [CmdletBinding()]: its -Debug parameter (alias -db) would clash with -Db.
 param(
     # Parameters are passed on as text: the node checks them all in one place and
     # answers a bad value with a one-line error.
@@ -28,10 +15,13 @@ param(
     [string]$BindHost = "127.0.0.1",
     [string]$AdvertisedHost = "",
     [string]$Join = "",
-    # A HOCON file layered over the hocon/ defaults of every node, for any setting; the
-    # parameters above still win over it.
-    [string]$Config = ""
+    [string]$Config = "",
+    [Alias("h")]
+    [switch]$Help
 )
+
+# Whatever matches no parameter above (a misspelt one, a value without its name, --help) is in $args.
+$Unknown = @($args)
 
 $ErrorActionPreference = "Stop"
 $project = Join-Path $PSScriptRoot "src/ChatActors.Node/ChatActors.Node.csproj"
@@ -41,6 +31,14 @@ $hocon = Join-Path $PSScriptRoot "hocon"
 function Stop-WithError([string]$message) {
     [Console]::Error.WriteLine("ChatActors: $message")
     exit 2
+}
+
+if ($Help -or $Unknown -contains "--help") {
+    Get-Help $PSCommandPath -Detailed
+    exit 0
+}
+if ($Unknown.Count -gt 0) {
+    Stop-WithError "unknown parameter $($Unknown[0]); parameters: -Servers -Algorithm -Approach -Capacity -Db -BalancerPort -ServerPort -RemotePort -BindHost -AdvertisedHost -Join -Config (dotnet pwsh run.ps1 -Help)"
 }
 
 function Read-Count([string]$name, [string]$value, [int]$min, [int]$max) {
@@ -179,3 +177,49 @@ finally {
         exit $nodes[0].ExitCode
     }
 }
+
+<#
+.SYNOPSIS
+    Builds ChatActors if needed and starts its nodes; Ctrl+C stops them all cleanly.
+.DESCRIPTION
+    -Approach fork (default): one node holds the balancer and every server.
+    -Approach process: node 0 holds the balancer edge, node i holds Server-i; each node's
+    output goes to logs/node-i.log beside the database, and this window shows node 0.
+    -Join HOST:PORT: one more node joins the running cluster whose node listens on
+    HOST:PORT (Akka.Remote) and adds -Servers servers to it.
+    Every other setting is in hocon/base.conf; -Config layers a file of your own over it.
+.PARAMETER Servers
+    How many chat servers to start, named Server-1, Server-2, ... (default 3).
+.PARAMETER Algorithm
+    How the balancer picks a server: "least connection" (default) or "round robin".
+.PARAMETER Approach
+    fork (default): every server is an actor in one node. process: node 0 plus one node per server.
+.PARAMETER Capacity
+    Clients per server (default 100); a full server answers "Server busy".
+.PARAMETER Db
+    The SQLite database, relative to the current folder (default storage.db); created with the original tables if missing.
+.PARAMETER BalancerPort
+    The balancer's port (default 12345).
+.PARAMETER ServerPort
+    Server i listens on this port + i (default 5010; 0: any free ports).
+.PARAMETER RemotePort
+    Akka.Remote port of node 0 (default 5000); node i gets this + i.
+.PARAMETER BindHost
+    The address every listener binds to and the balancer hands out (default 127.0.0.1).
+.PARAMETER AdvertisedHost
+    The address other machines reach this node at (default: BindHost).
+.PARAMETER Join
+    HOST:PORT of a running node: start one more node that joins its cluster.
+.PARAMETER Config
+    A HOCON file layered over the hocon/ defaults of every node, for any setting (the parameters above still win over it).
+.PARAMETER Help
+    Shows this help (also -h, -? and --help).
+.EXAMPLE
+    dotnet pwsh run.ps1
+.EXAMPLE
+    dotnet pwsh run.ps1 -Approach process -Servers 3
+.EXAMPLE
+    dotnet pwsh run.ps1 -Join 127.0.0.1:5000 -Servers 2 -ServerPort 6010 -RemotePort 5100
+.EXAMPLE
+    dotnet pwsh run.ps1 -Config hocon/strict.conf
+#>

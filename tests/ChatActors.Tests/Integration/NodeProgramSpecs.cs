@@ -135,6 +135,7 @@ public class NodeProgramSpecs
     [Theory]
     [InlineData("-Config", "no-such.conf", "the configuration file {0}/no-such.conf does not exist")]
     [InlineData("-Algorithm", "fastest", "unknown algorithm \"fastest\"; use \"round robin\" or \"least connection\"")]
+    [InlineData("-Capcity", "5", "unknown parameter -Capcity; parameters: -Servers -Algorithm -Approach -Capacity -Db -BalancerPort -ServerPort -RemotePort -BindHost -AdvertisedHost -Join -Config (dotnet pwsh run.ps1 -Help)")]
     public async Task Run_ps1_refuses_an_invalid_parameter_with_one_line_and_no_stack_trace(string parameter, string value, string expected)
     {
         await RunToEndAsync("dotnet", "tool restore", Repository.Root);
@@ -152,6 +153,33 @@ public class NodeProgramSpecs
         Assert.Equal(2, runner.ExitCode);
         Assert.Equal(string.Empty, await output);
         Assert.Equal($"ChatActors: {string.Format(expected, Repository.Root)}\n", await errors);
+    }
+
+    [Theory]
+    [InlineData("-?", false)] // PowerShell's own short help: the synopsis and the syntax
+    [InlineData("-h", true)]
+    [InlineData("-Help", true)]
+    [InlineData("--help", true)]
+    public async Task Run_ps1_shows_its_help_and_starts_nothing(string asked, bool withParameterDescriptions)
+    {
+        await RunToEndAsync("dotnet", "tool restore", Repository.Root);
+        using var runner = Process.Start(new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { "pwsh", "run.ps1", asked },
+            WorkingDirectory = Repository.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = runner.StandardOutput.ReadToEndAsync();
+        var errors = runner.StandardError.ReadToEndAsync();
+        await runner.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(0, runner.ExitCode);
+        Assert.Equal(string.Empty, await errors);
+        var help = await output;
+        Assert.Contains("Builds ChatActors if needed and starts its nodes", help);
+        Assert.Equal(withParameterDescriptions, help.Contains("Clients per server (default 100)", StringComparison.Ordinal));
+        Assert.DoesNotContain("Press Ctrl+C", help);
     }
 
     [Fact]

@@ -1,0 +1,60 @@
+using System.Globalization;
+
+namespace ChatActors.Client;
+
+/// <param name="Name">Skips the name prompt; null: ask (plain mode: the first line of stdin).</param>
+/// <param name="RetryDelay">How long to wait after <c>SNA wait</c> before asking the balancer once more.</param>
+public sealed record ClientOptions(string Host, int Port, string? Name, TimeSpan RetryDelay)
+{
+    public const string Usage = """
+        ChatActors client: asks the balancer for a server, joins it and chats.
+
+          dotnet run --project src/ChatActors.Client -- [options]
+
+          --host HOST          the balancer's host (default 127.0.0.1)
+          --port PORT          the balancer's port (default 12345)
+          --name NAME          your name (default: asked for)
+          --retry-delay S      seconds to wait when every server is busy before asking once more (default 10)
+
+        In a terminal it opens a chat window: type and press Enter to send, Esc (or /quit) to
+        finish with a rating. When stdin or stdout is not a terminal it runs in plain mode for
+        scripts: each stdin line is sent as typed (the first is the name when --name is not
+        given), each line from the server is printed as is, status and errors go to stderr,
+        and the end of stdin leaves with "stop".
+        Exit codes: 0 left the chat, 1 the server went away, 2 bad options, 3 no server to be had.
+        """;
+
+    /// <summary>The options, or null after printing why they are wrong (or the usage, for --help).</summary>
+    public static ClientOptions? Parse(IReadOnlyList<string> args, TextWriter errors)
+    {
+        if (args.Any(arg => arg is "--help" or "-h" or "-?"))
+        {
+            errors.WriteLine(Usage);
+            return null;
+        }
+
+        var options = new ClientOptions("127.0.0.1", 12345, null, TimeSpan.FromSeconds(10));
+        for (var i = 0; i < args.Count; i += 2)
+        {
+            var (option, value) = (args[i], i + 1 < args.Count ? args[i + 1] : null);
+            ClientOptions? next = (option, value) switch
+            {
+                (_, null) => null,
+                ("--host", { Length: > 0 } host) => options with { Host = host },
+                ("--port", var port) when int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number is >= 1 and <= 65535 => options with { Port = number },
+                ("--name", { Length: > 0 } name) => options with { Name = name },
+                ("--retry-delay", var delay) when double.TryParse(delay, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 => options with { RetryDelay = TimeSpan.FromSeconds(seconds) },
+                _ => null,
+            };
+            if (next is null)
+            {
+                errors.WriteLine($"ChatActors client: \"{option} {value}\" is not a valid option and value (--help lists them)");
+                return null;
+            }
+
+            options = next;
+        }
+
+        return options;
+    }
+}
