@@ -16,6 +16,7 @@ param(
     [string]$AdvertisedHost = "",
     [string]$Join = "",
     [string]$Config = "",
+    [switch]$NoLiveView,
     [Alias("h")]
     [switch]$Help
 )
@@ -38,7 +39,7 @@ if ($Help -or $Unknown -contains "--help") {
     exit 0
 }
 if ($Unknown.Count -gt 0) {
-    Stop-WithError "unknown parameter $($Unknown[0]); parameters: -Servers -Algorithm -Approach -Capacity -Db -BalancerPort -ServerPort -RemotePort -BindHost -AdvertisedHost -Join -Config (dotnet pwsh run.ps1 -Help)"
+    Stop-WithError "unknown parameter $($Unknown[0]); parameters: -Servers -Algorithm -Approach -Capacity -Db -BalancerPort -ServerPort -RemotePort -BindHost -AdvertisedHost -Join -Config -NoLiveView (dotnet pwsh run.ps1 -Help)"
 }
 
 function Read-Count([string]$name, [string]$value, [int]$min, [int]$max) {
@@ -89,6 +90,9 @@ if ($Config -ne "") {
     $userConfig = @("--config", $configPath)
 }
 
+# The first node started shows the live view in this terminal (when it is one).
+$liveView = if ($NoLiveView) { "off" } else { "on" }
+
 # The user's file comes last, so that it layers over the node's own file.
 function Start-Node([string[]]$arguments) {
     return [System.Diagnostics.Process]::Start("dotnet", [string[]](@($node) + $common + $arguments + $userConfig))
@@ -131,6 +135,7 @@ try {
             "--config", (Join-Path $hocon "node-0.conf"))
     }
 
+    $nodeArguments[0] = $nodeArguments[0] + @("--live-view", $liveView)
     $nodes = @($nodeArguments | ForEach-Object { Start-Node $_ })
 
     # A node that was killed (SIGKILL: exit code 137) is started again and rejoins the
@@ -212,6 +217,8 @@ finally {
     HOST:PORT of a running node: start one more node that joins its cluster.
 .PARAMETER Config
     A HOCON file layered over the hocon/ defaults of every node, for any setting (the parameters above still win over it).
+.PARAMETER NoLiveView
+    Plain log lines in this terminal instead of the live view of counters, servers and events.
 .PARAMETER Help
     Shows this help (also -h, -? and --help).
 .EXAMPLE

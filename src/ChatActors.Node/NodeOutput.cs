@@ -38,7 +38,8 @@ public static class NodeOutput
         return (newOutput, newErrors);
     }
 
-    private sealed class TeeWriter(TextWriter first, TextWriter second) : TextWriter
+    /// <summary>Writes everything to two writers.</summary>
+    public sealed class TeeWriter(TextWriter first, TextWriter second) : TextWriter
     {
         public override System.Text.Encoding Encoding => first.Encoding;
 

@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 using Akka.Configuration;
+using Akka.Cluster.Tools.PublishSubscribe;
 using ChatActors.Hosting;
+using ChatActors.Live;
 
 namespace ChatActors.Node;
 
@@ -11,7 +13,7 @@ public static class NodeProgram
     [
         "servers", "algorithm", "approach", "capacity", "db",
         "balancer-port", "server-port", "remote-port", "bind-host", "advertised-host", "config",
-        "seed-nodes", "first-server", "balancer-edge", "watch-pids", "log-file", "log-to-console",
+        "seed-nodes", "first-server", "balancer-edge", "watch-pids", "log-file", "log-to-console", "live-view",
     ];
 
     private static readonly TimeSpan ParentPollInterval = TimeSpan.FromMilliseconds(500);
@@ -27,9 +29,17 @@ public static class NodeProgram
 
         ChatNode node;
         IReadOnlyList<int> watchedProcesses;
+        string? liveLog = null;
         try
         {
             var config = ParseArguments(args).WithFallback(ChatConfig.LoadBase());
+            liveLog = LiveLogFile(config);
+            if (liveLog is not null)
+            {
+                // The live view takes the terminal; the log lines go to a file.
+                config = ConfigurationFactory.ParseString($"{ChatOptions.Section} {{ log-to-console = off, log-file = {ChatConfig.Quote(liveLog)} }}").WithFallback(config);
+            }
+
             watchedProcesses = ProcessIds(config.GetString($"{ChatOptions.Section}.watch-pids", string.Empty));
             (output, errors) = NodeOutput.Redirect(config, output, errors);
             node = await ChatNode.StartAsync(config, TimeProvider.System, stopping.Token);
@@ -73,7 +83,23 @@ public static class NodeProgram
 
         await output.WriteLineAsync("Press Ctrl+C to stop.");
 
+        var showing = Task.CompletedTask;
+        if (liveLog is not null)
+        {
+            var screen = new LiveConsole(LiveConsole.Terminal(), $"balancer {host}:{node.BalancerPort}   log: {liveLog}   q or Ctrl+C stops");
+            node.System.ActorOf(LiveViewActor.Props(DistributedPubSub.Get(node.System).Mediator, node.Stats, screen), "live-view");
+            LiveConsole.StopOnQ(stopRequested);
+            showing = screen.RunAsync(Task.WhenAny(stopRequested.Task, node.Terminated));
+        }
+
         var ended = await Task.WhenAny(stopRequested.Task, node.Terminated);
+        await showing;
+        if (liveLog is not null)
+        {
+            // From here on the terminal shows plain lines again, as after Ctrl+C without the view.
+            (output, errors) = (new NodeOutput.TeeWriter(output, TerminalWriter()), new NodeOutput.TeeWriter(errors, TerminalWriter()));
+        }
+
         if (ended == node.Terminated)
         {
             await errors.WriteLineAsync("ChatActors: the node stopped unexpectedly");
@@ -95,6 +121,24 @@ public static class NodeProgram
                 stopping.Cancel();
             }
         }
+    }
+
+    private static StreamWriter TerminalWriter() => new(Console.OpenStandardOutput()) { AutoFlush = true };
+
+    /// <summary>
+    /// The log file of a node that shows the live view (run.ps1 asks for it with <c>--live-view on</c>),
+    /// or null for plain log lines: also whenever the console is not a terminal.
+    /// </summary>
+    private static string? LiveLogFile(Config config)
+    {
+        if (!config.GetBoolean($"{ChatOptions.Section}.live-view", false) || Console.IsOutputRedirected || Console.IsInputRedirected)
+        {
+            return null;
+        }
+
+        var logFile = config.GetString($"{ChatOptions.Section}.log-file", string.Empty);
+        var db = Path.GetFullPath(config.GetString($"{ChatOptions.Section}.db", "storage.db"));
+        return string.IsNullOrWhiteSpace(logFile) ? Path.Combine(Path.GetDirectoryName(db)!, "logs", "node.log") : logFile;
     }
 
     /// <summary>

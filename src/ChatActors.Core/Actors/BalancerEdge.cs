@@ -25,13 +25,16 @@ public sealed class BalancerEdge : ReceiveActor, IWithTimers
     private readonly TimeSpan _replyTimeout;
     private readonly CountWaits _counting;
     private readonly AddressLimits _limits;
+    private readonly IActorRef _liveFeed;
     private readonly IActorRef _refusals;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _accepting = new();
     private readonly Dictionary<IPAddress, TokenBucket> _connects = new();
 
-    public BalancerEdge(Socket listener, IActorRef balancer, IActorRef stats, TimeSpan replyTimeout, CountWaits counting, AddressLimits limits)
+    /// <param name="liveFeed">The mediator of the live-view topic, told of every client turned away.</param>
+    public BalancerEdge(Socket listener, IActorRef balancer, IActorRef stats, TimeSpan replyTimeout, CountWaits counting, AddressLimits limits, IActorRef liveFeed)
     {
+        _liveFeed = liveFeed;
         _listener = listener;
         _balancer = balancer;
         _stats = stats;
@@ -48,8 +51,8 @@ public sealed class BalancerEdge : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <param name="listener">A bound, listening socket; the actor owns it from now on.</param>
-    public static Props Props(Socket listener, IActorRef balancer, IActorRef stats, TimeSpan replyTimeout, CountWaits counting, AddressLimits limits) =>
-        Akka.Actor.Props.Create(() => new BalancerEdge(listener, balancer, stats, replyTimeout, counting, limits));
+    public static Props Props(Socket listener, IActorRef balancer, IActorRef stats, TimeSpan replyTimeout, CountWaits counting, AddressLimits limits, IActorRef liveFeed) =>
+        Akka.Actor.Props.Create(() => new BalancerEdge(listener, balancer, stats, replyTimeout, counting, limits, liveFeed));
 
     private static TimeSpan Now => TimeSpan.FromMilliseconds(Environment.TickCount64);
 
@@ -124,6 +127,11 @@ public sealed class BalancerEdge : ReceiveActor, IWithTimers
             {
                 _log.Warning("An approach could not be counted; the client got no reply");
                 return;
+            }
+
+            if (turnedAway)
+            {
+                LiveViewTopic.Publish(_liveFeed, new LiveEvent(DateTime.Now, "a client was told SNA wait: no server can take it"));
             }
 
             try

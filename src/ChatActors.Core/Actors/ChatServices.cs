@@ -6,4 +6,5 @@ namespace ChatActors.Actors;
 /// <param name="Names">The <see cref="NameRegistry"/>.</param>
 /// <param name="Stats">The <see cref="StatsActor"/> (or its supervisor).</param>
 /// <param name="ChatTopic">The DistributedPubSub mediator that carries the chat topic (a probe in unit specs).</param>
-public sealed record ChatServices(IActorRef Names, IActorRef Stats, IActorRef ChatTopic);
+/// <param name="LiveFeed">The mediator again, for the live-view topic (<see cref="LiveViewTopic"/>); <see cref="ActorRefs.Nobody"/> where nobody watches.</param>
+public sealed record ChatServices(IActorRef Names, IActorRef Stats, IActorRef ChatTopic, IActorRef LiveFeed);

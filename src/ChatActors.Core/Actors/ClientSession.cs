@@ -53,7 +53,7 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
         _socket = socket;
         _writer = writer;
         _settings = settings;
-        (_names, _stats, _chatTopic) = services;
+        (_names, _stats, _chatTopic, _) = services;
         _decoder = new FrameDecoder(settings.MaxMessageBytes);
         _pacer = new InputPacer(settings.Input);
         AwaitingJoin();

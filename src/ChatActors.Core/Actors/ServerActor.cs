@@ -33,11 +33,13 @@ public sealed class ServerActor : ReceiveActor, IWithStash
     private readonly Dictionary<IActorRef, IPAddress> _gatedAddresses = new();
     private long _sessionsStarted;
     private long _onlineVersion;
+    private string? _lastJoined;
 
     public ServerActor(ServerSettings settings, Socket listener, IActorRef balancer, IActorRef gate, ChatServices services)
     {
         _settings = settings;
         _listener = listener;
+        Port = ((IPEndPoint)listener.LocalEndPoint!).Port;
         _balancer = balancer;
         _gate = gate;
         _services = services;
@@ -53,7 +55,8 @@ public sealed class ServerActor : ReceiveActor, IWithStash
     public static Props Props(ServerSettings settings, Socket listener, IActorRef balancer, IActorRef gate, ChatServices services) =>
         Akka.Actor.Props.Create(() => new ServerActor(settings, listener, balancer, gate, services));
 
-    private int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
+    /// <summary>Known after the listener closes, too (a stopping server still reports its figures).</summary>
+    private int Port { get; }
 
     protected override void PreStart() => _services.ChatTopic.Tell(new Subscribe(ChatTopic.Name, Self));
 
@@ -72,6 +75,8 @@ public sealed class ServerActor : ReceiveActor, IWithStash
     private void StartServing()
     {
         _balancer.Tell(Registration);
+        _services.LiveFeed.Tell(new Subscribe(LiveViewTopic.Name, Self));
+        LiveViewTopic.Publish(_services.LiveFeed, Shown);
         _ = AcceptLoop.RunAsync(_listener, Self, _accepting.Token);
         _log.Info("{0} listening on port {1}", _settings.Name, Port);
         Become(Serving);
@@ -84,6 +89,7 @@ public sealed class ServerActor : ReceiveActor, IWithStash
     {
         Receive<ChatLines>(FanOut);
         Receive<TopicProbe>(_ => { });
+        Receive<SubscribeAck>(_ => { });
         Receive<AwaitServing>(_ => Sender.Tell(new ServerServing(_settings.Name, Port)));
         Receive<ConnectionAccepted>(accepted =>
         {
@@ -102,9 +108,12 @@ public sealed class ServerActor : ReceiveActor, IWithStash
         Receive<SessionJoined>(joined =>
         {
             _members[Sender] = new Member(joined.Name, _connections[Sender]);
+            _lastJoined = joined.Name;
             _log.Info("{0} joined {1}", joined.Name, _settings.Name);
+            Happened($"{joined.Name} joined {_settings.Name}");
             ReportOnline();
         });
+        Receive<ShowLiveView>(show => show.ReplyTo.Tell(Shown));
         Receive<SessionLeft>(_ => RemoveMember(Sender));
         Receive<ReportServerStatus>(report => report.ReplyTo.Tell(new ServerStatus(
             Registration,
@@ -174,6 +183,7 @@ public sealed class ServerActor : ReceiveActor, IWithStash
         if (_connections.Count >= _settings.Capacity)
         {
             _log.Info("{0} is full: turned away {1}", _settings.Name, socket.RemoteEndPoint);
+            Happened($"a client was turned away: {_settings.Name} is full");
             _ = TurnAwayAsync(connection, _services.Stats, _settings.Session);
             if (gatedAddress is not null)
             {
@@ -212,6 +222,7 @@ public sealed class ServerActor : ReceiveActor, IWithStash
         if (_members.Remove(session, out var member))
         {
             _log.Info("{0} left {1}", member.Name, _settings.Name);
+            Happened($"{member.Name} left {_settings.Name}");
             ReportOnline();
         }
     }
@@ -243,7 +254,15 @@ public sealed class ServerActor : ReceiveActor, IWithStash
     {
         _onlineVersion++;
         _services.Stats.Tell(Online);
+        LiveViewTopic.Publish(_services.LiveFeed, Shown);
     }
+
+    /// <summary>This server as the live view shows it.</summary>
+    private ServerShown Shown => new(Self, _settings.Name, NodeName, Port, _settings.Capacity, _members.Count, _lastJoined);
+
+    private string NodeName => ((ExtendedActorSystem)Context.System).Provider.DefaultAddress is { Host: { } host, Port: { } port } ? $"{host}:{port}" : "this node";
+
+    private void Happened(string text) => LiveViewTopic.Publish(_services.LiveFeed, new LiveEvent(DateTime.Now, text));
 
     private sealed record Member(string Name, ConnectionWriter Writer);
 }

@@ -228,6 +228,7 @@ public sealed class StatsActor : ReceivePersistentActor, IWithTimers
         }
 
         LogStats(stats);
+        LiveViewTopic.Publish(_chatTopic, stats);
     }
 
     private void LogStats(StatsSnapshot stats)

@@ -114,7 +114,7 @@ public sealed class ChatNode : IAsyncDisposable
                 BalancerActor.Props(options.Algorithm, options.ReservationTimeout, options.AddressLimits.ReservationsPerAddress, mediator, options.RelearnWindow, clock));
 
             var gate = system.ActorOf(ConnectionGate.Props(options.AddressLimits, stats, options.Counting), "connection-gate");
-            var (servers, serverNames) = await StartServersAsync(system, options, serverListeners, balancer, gate, new ChatServices(names, stats, mediator));
+            var (servers, serverNames) = await StartServersAsync(system, options, serverListeners, balancer, gate, new ChatServices(names, stats, mediator, mediator));
             if (options.BalancerEdge && options.SharedBalancerPort)
             {
                 edgeListener = Listen(options.BindHost, options.BalancerPort, shared: true);
@@ -123,7 +123,7 @@ public sealed class ChatNode : IAsyncDisposable
 
             IActorRef? edge = edgeListener is null
                 ? null
-                : system.ActorOf(BalancerEdge.Props(edgeListener, balancer, stats, options.BalancerReplyTimeout, options.Counting, options.AddressLimits), "balancer-edge");
+                : system.ActorOf(BalancerEdge.Props(edgeListener, balancer, stats, options.BalancerReplyTimeout, options.Counting, options.AddressLimits, mediator), "balancer-edge");
             AddShutdownTasks(system, edge, servers, storage ? stats : null);
             return new ChatNode(
                 system,

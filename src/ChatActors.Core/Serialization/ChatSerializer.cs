@@ -31,6 +31,12 @@ public sealed class ChatSerializer : SerializerWithStringManifest
         Add<AssignServer>("balancer.assign", (w, m) => w.String(m.ClientAddress ?? string.Empty), r => new AssignServer(r.String() is { Length: > 0 } address ? address : null));
         Add<ServerAssigned>("balancer.assigned", (w, m) => { w.String(m.Host); w.Int(m.Port); }, r => new ServerAssigned(r.String(), r.Int()));
         Add("balancer.none", NoServerAvailable.Instance);
+        Add<ServerShown>(
+            "live.server",
+            (w, m) => { w.Ref(m.Server); w.String(m.Name); w.String(m.Node); w.Int(m.Port); w.Int(m.Capacity); w.Int(m.Online); w.String(m.LastJoined ?? string.Empty); },
+            r => new ServerShown(r.Ref(), r.String(), r.String(), r.Int(), r.Int(), r.Int(), r.String() is { Length: > 0 } last ? last : null));
+        Add<LiveEvent>("live.event", (w, m) => { w.Time(m.At); w.String(m.Text); }, r => new LiveEvent(r.Time(), r.String()));
+        Add<ShowLiveView>("live.show", (w, m) => w.Ref(m.ReplyTo), r => new ShowLiveView(r.Ref()));
         Add<AllocateServerIndices>("balancer.allocate", (w, m) => w.Int(m.Count), r => new AllocateServerIndices(r.Int()));
         Add<ServerIndicesAllocated>("balancer.allocated", (w, m) => w.Int(m.First), r => new ServerIndicesAllocated(r.Int()));
         Add<ClaimName>("names.claim", (w, m) => w.String(m.Name), r => new ClaimName(r.String()));

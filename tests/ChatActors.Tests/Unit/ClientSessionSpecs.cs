@@ -37,7 +37,7 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
     {
         var (serverSide, client) = await LoopbackPair.CreateAsync();
         var writer = new ConnectionWriter(serverSide, OutboundLimits.Default);
-        var session = _server.ChildActorOf(ClientSession.Props(serverSide, writer, settings ?? Settings, new ChatServices(_names, _stats, _topic)));
+        var session = _server.ChildActorOf(ClientSession.Props(serverSide, writer, settings ?? Settings, new ChatServices(_names, _stats, _topic, ActorRefs.Nobody)));
         _writers[session] = writer;
         Assert.Equal("Server-2", await client.ReadLineAsync());
         return (session, client);

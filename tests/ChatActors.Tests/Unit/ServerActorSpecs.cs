@@ -19,6 +19,7 @@ public class ServerActorSpecs : Akka.TestKit.Xunit2.TestKit
     private readonly TestProbe _stats;
     private readonly TestProbe _topic;
     private readonly TestProbe _gate;
+    private readonly TestProbe _live;
 
     public ServerActorSpecs()
     {
@@ -27,6 +28,7 @@ public class ServerActorSpecs : Akka.TestKit.Xunit2.TestKit
         _stats = CreateTestProbe();
         _topic = CreateTestProbe();
         _gate = CreateTestProbe();
+        _live = CreateTestProbe();
     }
 
     /// <summary>Starts Server-1 on a free port and lets it subscribe; returns it and its port.</summary>
@@ -37,7 +39,7 @@ public class ServerActorSpecs : Akka.TestKit.Xunit2.TestKit
         listener.Listen();
         var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
         var settings = new ServerSettings(0, "127.0.0.1", capacity, new SessionSettings("Server-1", 4096, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), Counting, TimeSpan.FromSeconds(30), ClientSessionSpecs.Unlimited), OutboundLimits.Default, AddressLimits.None);
-        var server = Sys.ActorOf(ServerActor.Props(settings, listener, _balancer, _gate, new ChatServices(_names, _stats, _topic)));
+        var server = Sys.ActorOf(ServerActor.Props(settings, listener, _balancer, _gate, new ChatServices(_names, _stats, _topic, _live)));
 
         var subscribe = _topic.ExpectMsg<Subscribe>();
         Assert.Equal(ChatTopic.Name, subscribe.Topic);
@@ -70,6 +72,26 @@ public class ServerActorSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     private static ChatLines Lines(string text, IActorRef excluded) => new(Encoding.UTF8.GetBytes(text), excluded);
+
+    [Fact]
+    public async Task It_shows_the_live_view_who_is_online_who_joined_last_and_what_happened()
+    {
+        var (server, port) = StartServer(capacity: 5);
+        var started = (Publish)await _live.FishForMessageAsync(message => message is Publish { Message: ServerShown });
+        Assert.Equal(new ServerShown(server, "Server-1", "this node", port, 5, 0, null), started.Message);
+
+        var (ann, _) = await JoinAsync(await ConnectAsync(port), "ann");
+        await _live.FishForMessageAsync(message => message is Publish { Message: LiveEvent { Text: "ann joined Server-1" } });
+        var joined = (Publish)await _live.FishForMessageAsync(message => message is Publish { Message: ServerShown });
+        Assert.Equal((1, "ann"), (((ServerShown)joined.Message).Online, ((ServerShown)joined.Message).LastJoined));
+
+        // A view that starts asks, and gets the same figures.
+        var view = CreateTestProbe();
+        server.Tell(new ShowLiveView(view));
+        var shown = view.ExpectMsg<ServerShown>();
+        Assert.Equal((1, "ann"), (shown.Online, shown.LastJoined));
+        await ann.DisposeAsync();
+    }
 
     [Fact]
     public async Task It_reports_its_load_and_turns_away_a_client_over_capacity()
