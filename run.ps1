@@ -17,6 +17,7 @@ param(
     [string]$Join = "",
     [string]$Config = "",
     [switch]$NoLiveView,
+    [switch]$Verbose,
     [Alias("h")]
     [switch]$Help
 )
@@ -39,7 +40,7 @@ if ($Help -or $Unknown -contains "--help") {
     exit 0
 }
 if ($Unknown.Count -gt 0) {
-    Stop-WithError "unknown parameter $($Unknown[0]); parameters: -Servers -Algorithm -Approach -Capacity -Db -BalancerPort -ServerPort -RemotePort -BindHost -AdvertisedHost -Join -Config -NoLiveView (dotnet pwsh run.ps1 -Help)"
+    Stop-WithError "unknown parameter $($Unknown[0]); parameters: -Servers -Algorithm -Approach -Capacity -Db -BalancerPort -ServerPort -RemotePort -BindHost -AdvertisedHost -Join -Config -NoLiveView -Verbose (dotnet pwsh run.ps1 -Help)"
 }
 
 function Read-Count([string]$name, [string]$value, [int]$min, [int]$max) {
@@ -78,7 +79,8 @@ $common = @(
     "--balancer-port", $BalancerPort,
     "--bind-host", $BindHost,
     "--advertised-host", $AdvertisedHost,
-    "--watch-pids", ($watched -join ",")
+    "--watch-pids", ($watched -join ","),
+    "--verbose", $(if ($Verbose) { "on" } else { "off" })
 )
 
 $userConfig = @()
@@ -219,6 +221,8 @@ finally {
     A HOCON file layered over the hocon/ defaults of every node, for any setting (the parameters above still win over it).
 .PARAMETER NoLiveView
     Plain log lines in this terminal instead of the live view of counters, servers and events.
+.PARAMETER Verbose
+    Akka's own INFO lines too (start-up, remoting, membership details), and stack traces.
 .PARAMETER Help
     Shows this help (also -h, -? and --help).
 .EXAMPLE

@@ -13,7 +13,7 @@ public static class NodeProgram
     [
         "servers", "algorithm", "approach", "capacity", "db",
         "balancer-port", "server-port", "remote-port", "bind-host", "advertised-host", "config",
-        "seed-nodes", "first-server", "balancer-edge", "watch-pids", "log-file", "log-to-console", "live-view",
+        "seed-nodes", "first-server", "balancer-edge", "watch-pids", "log-file", "log-to-console", "live-view", "verbose",
     ];
 
     private static readonly TimeSpan ParentPollInterval = TimeSpan.FromMilliseconds(500);
@@ -32,7 +32,10 @@ public static class NodeProgram
         string? liveLog = null;
         try
         {
-            var config = ParseArguments(args).WithFallback(ChatConfig.LoadBase());
+            // Short log lines, without Akka's own start-up chatter unless verbose (ChatLogger).
+            var config = ParseArguments(args)
+                .WithFallback(ConfigurationFactory.ParseString($"{ChatLogger.ConfigLine}\nakka.stdout-loglevel = WARNING"))
+                .WithFallback(ChatConfig.LoadBase());
             liveLog = LiveLogFile(config);
             if (liveLog is not null)
             {

@@ -89,7 +89,13 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
             Decode(received);
             HandleJoinAttempts();
         });
-        Receive<ConnectionClosed>(_ => Context.Stop(Self));
+        Receive<ConnectionClosed>(_ =>
+        {
+            // A join sent without its line end just before the close still joins (and leaves at once).
+            _connectionClosed = true;
+            TakeLastLine();
+            HandleJoinAttempts();
+        });
         Receive<OutboundOverflowed>(_ => Context.Stop(Self));
         Receive<NameClaimed>(late => _names.Tell(new ReleaseName(late.Name)));
         Receive<EndSession>(_ => Context.Stop(Self));
@@ -157,7 +163,13 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
             Decode(received);
             HandleChat();
         });
-        Receive<ConnectionClosed>(_ => Leave(rating: null));
+        Receive<ConnectionClosed>(_ =>
+        {
+            // What the client sent before it closed is still said; then it leaves.
+            _connectionClosed = true;
+            TakeLastLine();
+            HandleChat();
+        });
         Receive<OutboundOverflowed>(_ =>
         {
             _log.Warning("{0} on {1} did not read its messages and was disconnected", _name, _settings.ServerName);
@@ -199,7 +211,11 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
     private void ReceiveWhileWaiting()
     {
         Receive<BytesReceived>(Decode);
-        Receive<ConnectionClosed>(_ => _connectionClosed = true);
+        Receive<ConnectionClosed>(_ =>
+        {
+            _connectionClosed = true;
+            TakeLastLine();
+        });
         Receive<OutboundOverflowed>(_ => _connectionClosed = true);
         Receive<JoinTimedOut>(_ =>
         {
@@ -266,6 +282,14 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
 
         _readerWaiting = true;
         _pacer.Read(received.Bytes.Length, Now);
+    }
+
+    private void TakeLastLine()
+    {
+        foreach (var frame in _decoder.Finish())
+        {
+            _inbox.Enqueue(frame);
+        }
     }
 
     /// <summary>
@@ -346,6 +370,12 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
             }
 
             _writer.TryEnqueue(frame is TooLongFrame ? Wire.LineTooLong : Wire.JoinFirst);
+        }
+
+        if (_connectionClosed && _inbox.Count == 0)
+        {
+            Context.Stop(Self);
+            return;
         }
 
         ReadMoreWhenDue();

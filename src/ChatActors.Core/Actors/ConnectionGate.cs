@@ -10,11 +10,11 @@ namespace ChatActors.Actors;
 /// <summary>A server asks whether a connection from a limited address may stay.</summary>
 public sealed record AdmitConnection(Socket Socket, IPAddress Address);
 
-/// <summary>The connection may stay; its server tells <see cref="ConnectionClosed"/> when it goes.</summary>
+/// <summary>The connection may stay; its server tells <see cref="GatedConnectionClosed"/> when it goes.</summary>
 public sealed record ConnectionAdmitted(Socket Socket, IPAddress Address);
 
 /// <summary>A connection the gate admitted has closed.</summary>
-public sealed record ConnectionClosed(IPAddress Address);
+public sealed record GatedConnectionClosed(IPAddress Address);
 
 /// <summary>
 /// Owns the count of connections per remote address on this node, for each server and for
@@ -36,7 +36,7 @@ public sealed class ConnectionGate : ReceiveActor
         _refusals = Context.ActorOf(ConnectionRefusals.Props(stats, counting, atBalancer: false, "This node"), "refusals");
 
         Receive<AdmitConnection>(Admit);
-        Receive<ConnectionClosed>(closed => Release(Sender, closed.Address));
+        Receive<GatedConnectionClosed>(closed => Release(Sender, closed.Address));
         // A server that stopped took its connections with it.
         Receive<Terminated>(terminated =>
         {

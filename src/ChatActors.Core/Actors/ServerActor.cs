@@ -78,7 +78,7 @@ public sealed class ServerActor : ReceiveActor, IWithStash
         _services.LiveFeed.Tell(new Subscribe(LiveViewTopic.Name, Self));
         LiveViewTopic.Publish(_services.LiveFeed, Shown);
         _ = AcceptLoop.RunAsync(_listener, Self, _accepting.Token);
-        _log.Info("{0} listening on port {1}", _settings.Name, Port);
+        _log.Debug("{0} listening on port {1}", _settings.Name, Port);
         Become(Serving);
         Stash.UnstashAll();
     }
@@ -153,7 +153,7 @@ public sealed class ServerActor : ReceiveActor, IWithStash
         Receive<ConnectionAdmitted>(admitted =>
         {
             admitted.Socket.Dispose();
-            _gate.Tell(new ConnectionClosed(admitted.Address));
+            _gate.Tell(new GatedConnectionClosed(admitted.Address));
         });
     }
 
@@ -187,7 +187,7 @@ public sealed class ServerActor : ReceiveActor, IWithStash
             _ = TurnAwayAsync(connection, _services.Stats, _settings.Session);
             if (gatedAddress is not null)
             {
-                _gate.Tell(new ConnectionClosed(gatedAddress));
+                _gate.Tell(new GatedConnectionClosed(gatedAddress));
             }
 
             return;
@@ -242,7 +242,7 @@ public sealed class ServerActor : ReceiveActor, IWithStash
 
         if (_gatedAddresses.Remove(session, out var address))
         {
-            _gate.Tell(new ConnectionClosed(address));
+            _gate.Tell(new GatedConnectionClosed(address));
         }
     }
 

@@ -75,6 +75,22 @@ public sealed class FrameDecoder(int maxMessageBytes)
         }
     }
 
+    /// <summary>
+    /// The end of the stream: a last line the client sent without its <c>\n</c> before it closed
+    /// is a message too (the original server took each read as one), or nothing when none is pending.
+    /// </summary>
+    public IReadOnlyList<Frame> Finish()
+    {
+        if (_partialLine.WrittenCount == 0)
+        {
+            return [];
+        }
+
+        var last = ToFrame(_partialLine.WrittenSpan);
+        _partialLine.ResetWrittenCount();
+        return [last];
+    }
+
     private Frame CompleteLine(ReadOnlySpan<byte> lastPiece)
     {
         if (_partialLine.WrittenCount == 0)

@@ -14,6 +14,28 @@ public class ChatNodeSpecs
         await node.Stats.Ask<StatsSnapshot>(GetStats.Instance, TimeSpan.FromSeconds(5));
 
     [Fact]
+    public async Task A_last_line_sent_without_its_line_end_before_the_close_is_still_said()
+    {
+        await using var node = await TestNode.StartAsync(servers: 1);
+        await using var bob = await ChatClient.JoinAsync(node.ServerPorts[0], "bob");
+        await using (var ann = await ChatClient.JoinAsync(node.ServerPorts[0], "ann"))
+        {
+            await ann.SendAsync("ann : first\nann : last words");
+        }
+
+        await using (var carl = await ChatClient.ConnectAsync(node.ServerPorts[0]))
+        {
+            Assert.Equal("Server-1", await carl.ReadLineAsync());
+            await carl.SendAsync("hello\n");
+            Assert.StartsWith("ERROR join first", await carl.ReadLineAsync());
+            await carl.SendAsync("carl joined the server");
+        }
+
+        var seen = await bob.ReadUntilAsync("carl exited the server");
+        Assert.Equal(["ann joined the server", "ann : first", "ann : last words", "ann exited the server", "carl joined the server"], seen);
+    }
+
+    [Fact]
     public async Task The_balancer_answers_with_a_python_tuple_and_closes_without_a_newline()
     {
         await using var node = await TestNode.StartAsync(servers: 3);

@@ -28,7 +28,7 @@ public class NodeProgramSpecs
     [InlineData("--capacity", "-1", "ChatActors: capacity must be a whole number from 1 to 1000000, not \"-1\"")]
     [InlineData("--bind-host", "no.such.host.invalid", "ChatActors: bind-host \"no.such.host.invalid\" does not resolve to an address")]
     [InlineData("--balancer-port", "70000", "ChatActors: balancer-port must be a whole number from 0 to 65535, not \"70000\"")]
-    [InlineData("--colour", "red", "ChatActors: unknown option \"--colour\"; options: --servers, --algorithm, --approach, --capacity, --db, --balancer-port, --server-port, --remote-port, --bind-host, --advertised-host, --config, --seed-nodes, --first-server, --balancer-edge, --watch-pids, --log-file, --log-to-console, --live-view")]
+    [InlineData("--colour", "red", "ChatActors: unknown option \"--colour\"; options: --servers, --algorithm, --approach, --capacity, --db, --balancer-port, --server-port, --remote-port, --bind-host, --advertised-host, --config, --seed-nodes, --first-server, --balancer-edge, --watch-pids, --log-file, --log-to-console, --live-view, --verbose")]
     public async Task Invalid_parameters_get_one_line_and_a_non_zero_exit(string option, string value, string expected)
     {
         var free = new[] { "--balancer-port", "0", "--server-port", "0" };
@@ -78,6 +78,7 @@ public class NodeProgramSpecs
             {
                 Path.Combine(AppContext.BaseDirectory, "ChatActors.Node.dll"), "--db", TestNode.NewDatabasePath(), "--approach", "process",
                 "--seed-nodes", $"127.0.0.1:{seed}", "--servers", "1", "--balancer-port", "0", "--server-port", "0", "--remote-port", "0",
+                "--verbose", "on", // Akka's own "Cluster Node ..." lines show that it is joining
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -113,7 +114,8 @@ public class NodeProgramSpecs
         var exitCode = await node.InterruptAsync();
         Assert.True(exitCode == 0, $"exit code {exitCode}:\n{node.OutputText}");
         Assert.Contains("Stopped.", node.Output);
-        Assert.Contains(node.Output, line => line.Contains("is JOINING itself (with roles [storage", StringComparison.Ordinal));
+        Assert.Contains(node.Output, line => line.Contains("] Cluster: node akka.tcp://ChatActors@127.0.0.1:", StringComparison.Ordinal) && line.EndsWith(" is up (roles: storage)", StringComparison.Ordinal));
+        Assert.DoesNotContain(node.Output, line => line.Contains("akka.tcp://ChatActors@127.0.0.1:" + "0/", StringComparison.Ordinal) || line.Length > 200);
         Assert.Throws<SocketException>(() => new TcpClient().Connect(IPAddress.Loopback, node.BalancerPort));
     }
 
@@ -135,7 +137,7 @@ public class NodeProgramSpecs
     [Theory]
     [InlineData("-Config", "no-such.conf", "the configuration file {0}/no-such.conf does not exist")]
     [InlineData("-Algorithm", "fastest", "unknown algorithm \"fastest\"; use \"round robin\" or \"least connection\"")]
-    [InlineData("-Capcity", "5", "unknown parameter -Capcity; parameters: -Servers -Algorithm -Approach -Capacity -Db -BalancerPort -ServerPort -RemotePort -BindHost -AdvertisedHost -Join -Config -NoLiveView (dotnet pwsh run.ps1 -Help)")]
+    [InlineData("-Capcity", "5", "unknown parameter -Capcity; parameters: -Servers -Algorithm -Approach -Capacity -Db -BalancerPort -ServerPort -RemotePort -BindHost -AdvertisedHost -Join -Config -NoLiveView -Verbose (dotnet pwsh run.ps1 -Help)")]
     public async Task Run_ps1_refuses_an_invalid_parameter_with_one_line_and_no_stack_trace(string parameter, string value, string expected)
     {
         await RunToEndAsync("dotnet", "tool restore", Repository.Root);

@@ -82,7 +82,7 @@ public class ConnectionGateSpecs : Akka.TestKit.Xunit2.TestKit
         var server = CreateTestProbe();
         await AdmittedAsync(server, Flooder);
         await AdmittedAsync(server, Flooder);
-        _gate.Tell(new ConnectionClosed(Flooder), server);
+        _gate.Tell(new GatedConnectionClosed(Flooder), server);
         await AdmittedAsync(server, Flooder);
     }
 

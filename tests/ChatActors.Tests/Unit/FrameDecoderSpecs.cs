@@ -87,4 +87,21 @@ public class FrameDecoderSpecs
         var frames = decoder.Decode(garbage);
         Assert.NotEmpty(frames);
     }
+
+    [Fact]
+    public void A_last_line_without_its_line_end_is_a_message_at_the_end_of_the_stream()
+    {
+        var decoder = new FrameDecoder(maxMessageBytes: 100);
+        Assert.Equal(["first"], Texts(Feed(decoder, "first\nlast wo", "rds\r")));
+        Assert.Equal(["last words"], Texts(decoder.Finish()));
+        Assert.Empty(decoder.Finish());
+    }
+
+    [Fact]
+    public void A_stream_that_ends_on_a_line_end_leaves_nothing_to_finish()
+    {
+        var decoder = new FrameDecoder(maxMessageBytes: 100);
+        Feed(decoder, "one\ntwo\n");
+        Assert.Empty(decoder.Finish());
+    }
 }
