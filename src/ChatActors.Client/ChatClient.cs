@@ -81,7 +81,7 @@ public sealed partial class ChatClient(ClientOptions options, IClientConsole con
             await Send(console.AskLeave());
         }
 
-        if (leaving && await Finished(reading, CloseWithin))
+        if (leaving && await Task.WhenAny(reading, Task.Delay(CloseWithin)) == reading)
         {
             return LeftTheChat;
         }
@@ -175,19 +175,6 @@ public sealed partial class ChatClient(ClientOptions options, IClientConsole con
     /// <summary>A leave as the server sees one: <c>stop</c>, or <c>stop</c> and one word.</summary>
     private static bool IsLeave(string line) =>
         line.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["stop"] or ["stop", _];
-
-    private static async Task<bool> Finished(Task task, TimeSpan within)
-    {
-        try
-        {
-            await task.WaitAsync(within);
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            return false;
-        }
-    }
 
     [GeneratedRegex(@"^\('([^']+)', (\d+)\)$")]
     private static partial Regex ServerAddress();

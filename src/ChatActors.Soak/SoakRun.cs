@@ -53,7 +53,8 @@ public sealed class SoakRun(SoakOptions options, TextWriter console)
 
         console.WriteLine("soak: time is up; the misbehaving clients finish their rounds");
         stopMisbehaving.Cancel();
-        var roundsEnded = await Finished(Task.WhenAll(misbehaving), RoundsEndWithin);
+        var roundsEnding = Task.WhenAll(misbehaving);
+        var roundsEnded = await Task.WhenAny(roundsEnding, Task.Delay(RoundsEndWithin)) == roundsEnding;
         if (!roundsEnded)
         {
             tally.Problem("misbehaving clients did not finish their rounds", $"within {RoundsEndWithin.TotalMinutes} min");
@@ -61,7 +62,8 @@ public sealed class SoakRun(SoakOptions options, TextWriter console)
 
         stopChatting.Cancel();
         await Task.WhenAll(chatting);
-        var drained = await Finished(WhenAllReceivedAsync(joined), DrainWithin);
+        var draining = WhenAllReceivedAsync(joined);
+        var drained = await Task.WhenAny(draining, Task.Delay(DrainWithin)) == draining;
         if (!drained)
         {
             foreach (var missing in joined.SelectMany(client => client.Missing(joined)).Take(20))
@@ -108,19 +110,6 @@ public sealed class SoakRun(SoakOptions options, TextWriter console)
         while (!clients.All(client => client.HasReceivedAll(clients)))
         {
             await Task.Delay(TimeSpan.FromMilliseconds(200));
-        }
-    }
-
-    private static async Task<bool> Finished(Task task, TimeSpan within)
-    {
-        try
-        {
-            await task.WaitAsync(within);
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            return false;
         }
     }
 }

@@ -140,21 +140,11 @@ public class NodeProgramSpecs
     [InlineData("-Capcity", "5", "unknown parameter -Capcity; parameters: -Servers -Algorithm -Approach -Capacity -Db -BalancerPort -ServerPort -RemotePort -BindHost -AdvertisedHost -Join -Config -NoLiveView -Verbose (dotnet pwsh run.ps1 -Help)")]
     public async Task Run_ps1_refuses_an_invalid_parameter_with_one_line_and_no_stack_trace(string parameter, string value, string expected)
     {
-        await RunToEndAsync("dotnet", "tool restore", Repository.Root);
-        using var runner = Process.Start(new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { "pwsh", "run.ps1", parameter, value },
-            WorkingDirectory = Repository.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var output = runner.StandardOutput.ReadToEndAsync();
-        var errors = runner.StandardError.ReadToEndAsync();
-        await runner.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        var (exitCode, output, errors) = await RunScriptToEndAsync(parameter, value);
 
-        Assert.Equal(2, runner.ExitCode);
-        Assert.Equal(string.Empty, await output);
-        Assert.Equal($"ChatActors: {string.Format(expected, Repository.Root)}\n", await errors);
+        Assert.Equal(2, exitCode);
+        Assert.Equal(string.Empty, output);
+        Assert.Equal($"ChatActors: {string.Format(expected, Repository.Root)}\n", errors);
     }
 
     [Theory]
@@ -164,21 +154,10 @@ public class NodeProgramSpecs
     [InlineData("--help", true)]
     public async Task Run_ps1_shows_its_help_and_starts_nothing(string asked, bool withParameterDescriptions)
     {
-        await RunToEndAsync("dotnet", "tool restore", Repository.Root);
-        using var runner = Process.Start(new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { "pwsh", "run.ps1", asked },
-            WorkingDirectory = Repository.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var output = runner.StandardOutput.ReadToEndAsync();
-        var errors = runner.StandardError.ReadToEndAsync();
-        await runner.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        var (exitCode, help, errors) = await RunScriptToEndAsync(asked);
 
-        Assert.Equal(0, runner.ExitCode);
-        Assert.Equal(string.Empty, await errors);
-        var help = await output;
+        Assert.Equal(0, exitCode);
+        Assert.Equal(string.Empty, errors);
         Assert.Contains("Builds ChatActors if needed and starts its nodes", help);
         Assert.Equal(withParameterDescriptions, help.Contains("Clients per server (default 100)", StringComparison.Ordinal));
         Assert.DoesNotContain("Press Ctrl+C", help);
@@ -196,6 +175,28 @@ public class NodeProgramSpecs
         var config = NodeProgram.ParseArguments(["--config", first, "--config", second, "--servers", "4"]);
 
         Assert.Equal((9, 4), (config.GetInt("chat-actors.capacity"), config.GetInt("chat-actors.servers")));
+    }
+
+    /// <summary><c>dotnet pwsh run.ps1</c> with these parameters, run to its end: its exit code, stdout and stderr.</summary>
+    private static async Task<(int ExitCode, string Output, string Errors)> RunScriptToEndAsync(params string[] parameters)
+    {
+        await RunToEndAsync("dotnet", "tool restore", Repository.Root);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Repository.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in (string[])["pwsh", "run.ps1", .. parameters])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var runner = Process.Start(start)!;
+        var output = runner.StandardOutput.ReadToEndAsync();
+        var errors = runner.StandardError.ReadToEndAsync();
+        await runner.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        return (runner.ExitCode, await output, await errors);
     }
 
     private static async Task RunToEndAsync(string command, string arguments, string workingDirectory)
