@@ -451,13 +451,11 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
     /// <summary>Reads the next bytes only once the session has taken the last ones (back-pressure through TCP).</summary>
     private static async Task ReadLoopAsync(Socket socket, IActorRef session, SemaphoreSlim readCredit, CancellationToken stopping)
     {
-        var buffer = new byte[ReadBufferBytes];
         try
         {
-            int read;
-            while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, stopping)) > 0)
+            while (await ReceiveAsync(socket, stopping) is { Length: > 0 } bytes)
             {
-                session.Tell(new BytesReceived(buffer.AsSpan(0, read).ToArray()));
+                session.Tell(new BytesReceived(bytes));
                 await readCredit.WaitAsync(stopping);
             }
         }
@@ -469,6 +467,25 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
         if (!stopping.IsCancellationRequested)
         {
             session.Tell(ConnectionClosed.Instance);
+        }
+    }
+
+    /// <summary>
+    /// The next bytes the client sent, empty at the end of the stream. It waits for them with a
+    /// zero-byte read and borrows a buffer only to take them, so an idle connection holds none.
+    /// </summary>
+    private static async Task<byte[]> ReceiveAsync(Socket socket, CancellationToken stopping)
+    {
+        await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, stopping);
+        var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferBytes);
+        try
+        {
+            var read = await socket.ReceiveAsync(buffer.AsMemory(0, ReadBufferBytes), SocketFlags.None, stopping);
+            return buffer.AsSpan(0, read).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

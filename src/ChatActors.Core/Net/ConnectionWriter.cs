@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Sockets;
 using System.Threading.Channels;
 
@@ -70,33 +71,12 @@ public sealed class ConnectionWriter
 
     private async Task WriteLoopAsync()
     {
-        var buffer = new byte[CoalesceBytes];
         var reader = _queue.Reader;
         try
         {
             while (await reader.WaitToReadAsync(_abort.Token))
             {
-                while (reader.TryPeek(out var next))
-                {
-                    if (next.Length >= buffer.Length)
-                    {
-                        reader.TryRead(out _);
-                        await SendAsync(next, 1);
-                        continue;
-                    }
-
-                    var filled = 0;
-                    var blocks = 0;
-                    while (reader.TryPeek(out next) && filled + next.Length <= buffer.Length)
-                    {
-                        reader.TryRead(out _);
-                        next.CopyTo(buffer.AsMemory(filled));
-                        filled += next.Length;
-                        blocks++;
-                    }
-
-                    await SendAsync(buffer.AsMemory(0, filled), blocks);
-                }
+                await WriteWaitingAsync(reader);
             }
 
             _socket.Shutdown(SocketShutdown.Both);
@@ -108,6 +88,43 @@ public sealed class ConnectionWriter
         finally
         {
             _socket.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Sends everything waiting, coalesced into as few socket writes as fit the buffer. The buffer
+    /// is borrowed only while there is something to send, so an idle connection holds none.
+    /// </summary>
+    private async Task WriteWaitingAsync(ChannelReader<ReadOnlyMemory<byte>> reader)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(CoalesceBytes);
+        try
+        {
+            while (reader.TryPeek(out var next))
+            {
+                if (next.Length >= buffer.Length)
+                {
+                    reader.TryRead(out _);
+                    await SendAsync(next, 1);
+                    continue;
+                }
+
+                var filled = 0;
+                var blocks = 0;
+                while (reader.TryPeek(out next) && filled + next.Length <= buffer.Length)
+                {
+                    reader.TryRead(out _);
+                    next.CopyTo(buffer.AsMemory(filled));
+                    filled += next.Length;
+                    blocks++;
+                }
+
+                await SendAsync(buffer.AsMemory(0, filled), blocks);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
