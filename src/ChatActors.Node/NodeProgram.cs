@@ -100,7 +100,8 @@ public static class NodeProgram
         if (liveLog is not null)
         {
             // From here on the terminal shows plain lines again, as after Ctrl+C without the view.
-            (output, errors) = (new NodeOutput.TeeWriter(output, TerminalWriter()), new NodeOutput.TeeWriter(errors, TerminalWriter()));
+            var terminal = TextWriter.Synchronized(new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true });
+            (output, errors) = (new NodeOutput.TeeWriter(output, terminal), new NodeOutput.TeeWriter(errors, terminal));
         }
 
         if (ended == node.Terminated)
@@ -125,8 +126,6 @@ public static class NodeProgram
             }
         }
     }
-
-    private static StreamWriter TerminalWriter() => new(Console.OpenStandardOutput()) { AutoFlush = true };
 
     /// <summary>
     /// The log file of a node that shows the live view (run.ps1 asks for it with <c>--live-view on</c>),

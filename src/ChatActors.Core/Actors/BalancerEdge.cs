@@ -34,13 +34,13 @@ public sealed class BalancerEdge : ReceiveActor, IWithTimers
     /// <param name="liveFeed">The mediator of the live-view topic, told of every client turned away.</param>
     public BalancerEdge(Socket listener, IActorRef balancer, IActorRef stats, TimeSpan replyTimeout, CountWaits counting, AddressLimits limits, IActorRef liveFeed)
     {
-        _liveFeed = liveFeed;
         _listener = listener;
         _balancer = balancer;
         _stats = stats;
         _replyTimeout = replyTimeout;
         _counting = counting;
         _limits = limits;
+        _liveFeed = liveFeed;
         _refusals = Context.ActorOf(ConnectionRefusals.Props(stats, counting, atBalancer: true, "The balancer"), "refusals");
 
         Receive<ConnectionAccepted>(accepted => Answer(accepted.Socket));

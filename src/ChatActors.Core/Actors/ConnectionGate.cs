@@ -27,7 +27,6 @@ public sealed class ConnectionGate : ReceiveActor
     private static readonly byte[] TooManyConnections = Wire.Encode(Wire.TooManyConnections);
     private readonly AddressLimits _limits;
     private readonly IActorRef _refusals;
-    private readonly Dictionary<IPAddress, int> _onNode = new();
     private readonly Dictionary<IActorRef, Dictionary<IPAddress, int>> _byServer = new();
 
     public ConnectionGate(AddressLimits limits, IActorRef stats, CountWaits counting)
@@ -38,16 +37,7 @@ public sealed class ConnectionGate : ReceiveActor
         Receive<AdmitConnection>(Admit);
         Receive<GatedConnectionClosed>(closed => Release(Sender, closed.Address));
         // A server that stopped took its connections with it.
-        Receive<Terminated>(terminated =>
-        {
-            if (_byServer.Remove(terminated.ActorRef, out var held))
-            {
-                foreach (var (address, count) in held)
-                {
-                    Add(_onNode, address, -count);
-                }
-            }
-        });
+        Receive<Terminated>(terminated => _byServer.Remove(terminated.ActorRef));
     }
 
     public static Props Props(AddressLimits limits, IActorRef stats, CountWaits counting) =>
@@ -63,14 +53,13 @@ public sealed class ConnectionGate : ReceiveActor
         }
 
         if (onServer.GetValueOrDefault(admit.Address) >= _limits.ConnectionsPerServer
-            || _onNode.GetValueOrDefault(admit.Address) >= _limits.ConnectionsPerNode)
+            || OnNode(admit.Address) >= _limits.ConnectionsPerNode)
         {
             _refusals.Tell(new RefuseConnection(admit.Socket, admit.Address, TooManyConnections));
             return;
         }
 
         Add(onServer, admit.Address, 1);
-        Add(_onNode, admit.Address, 1);
         Sender.Tell(new ConnectionAdmitted(admit.Socket, admit.Address));
     }
 
@@ -79,9 +68,11 @@ public sealed class ConnectionGate : ReceiveActor
         if (_byServer.TryGetValue(server, out var onServer))
         {
             Add(onServer, address, -1);
-            Add(_onNode, address, -1);
         }
     }
+
+    /// <summary>A node holds a handful of servers: summing them is cheaper than keeping a second count in step.</summary>
+    private int OnNode(IPAddress address) => _byServer.Values.Sum(onServer => onServer.GetValueOrDefault(address));
 
     /// <summary>Keeps only addresses that hold connections, so the maps stay as small as the node's connections.</summary>
     private static void Add(Dictionary<IPAddress, int> counts, IPAddress address, int change)

@@ -25,6 +25,9 @@ public sealed class ServerActor : ReceiveActor, IWithStash
     private readonly IActorRef _balancer;
     private readonly IActorRef _gate;
     private readonly ChatServices _services;
+
+    /// <summary>The node it runs on, as the live view names it (host:port of Akka.Remote).</summary>
+    private readonly string _node;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _accepting = new();
     private readonly Dictionary<IActorRef, ConnectionWriter> _connections = new();
@@ -43,6 +46,7 @@ public sealed class ServerActor : ReceiveActor, IWithStash
         _balancer = balancer;
         _gate = gate;
         _services = services;
+        _node = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress is { Host: { } host, Port: { } port } ? $"{host}:{port}" : "this node";
 
         Receive<SubscribeAck>(_ => StartServing());
         Receive<AwaitServing>(_ => Stash.Stash());
@@ -258,9 +262,7 @@ public sealed class ServerActor : ReceiveActor, IWithStash
     }
 
     /// <summary>This server as the live view shows it.</summary>
-    private ServerShown Shown => new(Self, _settings.Name, NodeName, Port, _settings.Capacity, _members.Count, _lastJoined);
-
-    private string NodeName => ((ExtendedActorSystem)Context.System).Provider.DefaultAddress is { Host: { } host, Port: { } port } ? $"{host}:{port}" : "this node";
+    private ServerShown Shown => new(Self, _settings.Name, _node, Port, _settings.Capacity, _members.Count, _lastJoined);
 
     private void Happened(string text) => LiveViewTopic.Publish(_services.LiveFeed, new LiveEvent(DateTime.Now, text));
 

@@ -26,7 +26,7 @@ public sealed class ChatLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMess
         });
     }
 
-    public static string Line(LogEvent logged, bool withStackTrace)
+    private static string Line(LogEvent logged, bool withStackTrace)
     {
         var cause = logged.Cause switch
         {

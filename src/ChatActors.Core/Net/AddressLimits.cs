@@ -17,7 +17,7 @@ public sealed record AddressLimits(
     int BalancerConnectBurst,
     bool ExemptLoopback)
 {
-    /// <summary>No limit for any address (unit specs of actors that do not test these limits).</summary>
+    /// <summary>Limits so high that none is ever met (unit specs of actors that do not test them).</summary>
     public static readonly AddressLimits None = new(int.MaxValue, int.MaxValue, double.MaxValue, int.MaxValue, ExemptLoopback: true);
 
     /// <summary>An address holds at most as many balancer reservations as it may hold connections on a node.</summary>
@@ -30,7 +30,7 @@ public sealed record AddressLimits(
     /// </summary>
     public IPAddress? LimitedAddress(EndPoint? remote)
     {
-        if (remote is not IPEndPoint { Address: var address } || this == None)
+        if (remote is not IPEndPoint { Address: var address })
         {
             return null;
         }
