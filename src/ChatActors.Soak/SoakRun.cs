@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using ChatActors.Harness;
 
 namespace ChatActors.Soak;
 
@@ -14,7 +15,8 @@ public sealed class SoakRun(SoakOptions options, TextWriter console)
 
     public async Task<SoakReport> RunAsync()
     {
-        await using var node = await NodeUnderTest.StartAsync(options);
+        // Every 127.x.y.z is an address of its own, so the limits per address apply to the misbehavers.
+        await using var node = await NodeProcess.StartAsync(options.Servers, options.Capacity, "chat-actors.address-limits-exempt-loopback = off\n");
         var tally = new Tally();
         var moves = new ChatMoves(node.BalancerPort, tally);
         var memory = new List<MemorySample> { new(TimeSpan.Zero, "started", node.RssBytes()) };

@@ -3,26 +3,29 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace ChatActors.Soak;
+namespace ChatActors.Harness;
 
 /// <summary>
-/// The node program of this build as its own process, on free ports, with a new storage.db
-/// and the limits per address applied to loopback (every 127.x.y.z is an address of its own).
+/// The node program of this build (ChatActors.Node.dll beside the program that starts it) as
+/// its own process, on free ports, with a new storage.db in a temporary folder and the given
+/// configuration over hocon/base.conf.
 /// </summary>
-public sealed partial class NodeUnderTest : IAsyncDisposable
+public sealed partial class NodeProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentQueue<string> _warnings = new();
     private readonly ConcurrentQueue<string> _errors = new();
 
-    private NodeUnderTest(Process process, string dbPath)
+    private readonly string _folder;
+
+    private NodeProcess(Process process, string folder)
     {
         _process = process;
-        DbPath = dbPath;
+        _folder = folder;
     }
 
-    public string DbPath { get; }
+    public string DbPath => Path.Combine(_folder, "storage.db");
 
     public int BalancerPort { get; private set; }
 
@@ -34,11 +37,12 @@ public sealed partial class NodeUnderTest : IAsyncDisposable
     /// <summary>Error lines and exceptions in the node's log: a failing actor shows here.</summary>
     public IEnumerable<string> Errors => _errors;
 
-    public static async Task<NodeUnderTest> StartAsync(SoakOptions options)
+    /// <param name="configuration">HOCON over the node's base configuration (its <c>--config</c> file).</param>
+    public static async Task<NodeProcess> StartAsync(int servers, int capacity, string configuration)
     {
-        var folder = Directory.CreateTempSubdirectory("chatactors-soak-").FullName;
-        var config = Path.Combine(folder, "soak.conf");
-        await File.WriteAllTextAsync(config, "chat-actors.address-limits-exempt-loopback = off\n");
+        var folder = Directory.CreateTempSubdirectory("chatactors-node-").FullName;
+        var config = Path.Combine(folder, "node.conf");
+        await File.WriteAllTextAsync(config, configuration);
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -49,8 +53,8 @@ public sealed partial class NodeUnderTest : IAsyncDisposable
         [
             Path.Combine(AppContext.BaseDirectory, "ChatActors.Node.dll"),
             "--db", Path.Combine(folder, "storage.db"),
-            "--servers", options.Servers.ToString(CultureInfo.InvariantCulture),
-            "--capacity", options.Capacity.ToString(CultureInfo.InvariantCulture),
+            "--servers", servers.ToString(CultureInfo.InvariantCulture),
+            "--capacity", capacity.ToString(CultureInfo.InvariantCulture),
             "--balancer-port", "0", "--server-port", "0", "--remote-port", "0",
             "--config", config,
         ];
@@ -59,7 +63,7 @@ public sealed partial class NodeUnderTest : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        var node = new NodeUnderTest(Process.Start(start)!, Path.Combine(folder, "storage.db"));
+        var node = new NodeProcess(Process.Start(start)!, folder);
         node._process.OutputDataReceived += (_, line) => node.OnOutput(line.Data);
         node._process.ErrorDataReceived += (_, line) => node.OnOutput(line.Data);
         node._process.BeginOutputReadLine();
@@ -109,6 +113,7 @@ public sealed partial class NodeUnderTest : IAsyncDisposable
         }
 
         _process.Dispose();
+        Directory.Delete(_folder, recursive: true);
         return ValueTask.CompletedTask;
     }
 

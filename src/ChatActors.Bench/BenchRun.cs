@@ -1,0 +1,77 @@
+namespace ChatActors.Bench;
+
+/// <summary>Everything measured on one target; a scenario that was not run is null (or empty).</summary>
+public sealed record TargetResults(string Name, HandshakeResult? Handshake, JoinResult? Joins, IReadOnlyList<FanOutResult> FanOuts, IdleResult? Idle);
+
+/// <summary>
+/// The scenarios on one target: handshakes, joins and fan-outs on one server, one after another,
+/// and the idle clients on a fresh one (its memory before them is the baseline).
+/// </summary>
+public sealed class BenchRun(BenchOptions options, TextWriter console)
+{
+    private static readonly TimeSpan SettleWithin = TimeSpan.FromSeconds(15);
+
+    public async Task<TargetResults> RunAsync(string targetKind, CancellationToken cancel)
+    {
+        HandshakeResult? handshake = null;
+        JoinResult? joins = null;
+        var fanOuts = new List<FanOutResult>();
+        if (Runs("handshake") || Runs("joins") || Runs("fanout"))
+        {
+            await using var target = await StartAsync(targetKind);
+            console.WriteLine($"bench: {target.Name} is up");
+            if (Runs("handshake"))
+            {
+                handshake = await JoinScenarios.HandshakesAsync(target, options.Handshakes, cancel);
+                console.WriteLine($"bench: {target.Name} handshake p50 {Report.Milliseconds(handshake.Latency.Percentile(0.5))}, p99 {Report.Milliseconds(handshake.Latency.Percentile(0.99))}");
+                await SettleAsync(target);
+            }
+
+            if (Runs("joins"))
+            {
+                joins = await JoinScenarios.AllAtOnceAsync(target, options.Joins, cancel);
+                console.WriteLine($"bench: {target.Name} {joins.Joined} of {joins.Clients} joined at once in {joins.Elapsed.TotalSeconds:0.000} s ({joins.JoinsPerSecond:N0}/s){(joins.FirstFailure is { } failure ? $"; first failure: {failure}" : string.Empty)}");
+                await SettleAsync(target);
+            }
+
+            if (Runs("fanout"))
+            {
+                foreach (var (index, (subscribers, publishers)) in options.FanOuts.Index())
+                {
+                    var result = await new FanOutScenario(target, options, subscribers, publishers, $"f{index}").RunAsync(cancel);
+                    fanOuts.Add(result);
+                    console.WriteLine($"bench: {target.Name} fan-out S={subscribers} P={publishers}: {result.LinesPerSecond:N0} lines/s, p50 {Report.Milliseconds(result.Latency.Percentile(0.5))}, p99 {Report.Milliseconds(result.Latency.Percentile(0.99))}, lost {result.Lost}, dup {result.Duplicated}, corrupt {result.Corrupt}, out of order {result.OutOfOrder}");
+                    await SettleAsync(target);
+                }
+            }
+        }
+
+        IdleResult? idle = null;
+        if (Runs("idle"))
+        {
+            await using var fresh = await StartAsync(targetKind);
+            idle = await IdleScenario.RunAsync(fresh, options.IdleClients, cancel);
+            console.WriteLine($"bench: {fresh.Name} {idle.Clients} idle clients: RSS {idle.RssBefore / 1e6:0.0} MB -> {idle.RssAfter / 1e6:0.0} MB, {idle.BytesPerClient / 1024:0.0} KB each");
+        }
+
+        return new TargetResults(targetKind == "chat" ? "ChatActors" : "Redis", handshake, joins, fanOuts, idle);
+    }
+
+    private bool Runs(string scenario) => options.Scenarios.Contains(scenario);
+
+    private async Task<ILoadTarget> StartAsync(string targetKind) => targetKind switch
+    {
+        "redis" => await RedisTarget.StartAsync(options.MostClients + 1000),
+        _ when options.Host is { } host => ChatTarget.Running(host, options.Port, options.NodePid),
+        // Any server may get every client, so each has room for all of them.
+        _ => await ChatTarget.StartAsync(options.Servers, options.MostClients),
+    };
+
+    private static async Task SettleAsync(ILoadTarget target)
+    {
+        if (target.Meter is { } meter)
+        {
+            await meter.WaitUntilQuietAsync(SettleWithin);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using ChatActors.Harness;
+
+namespace ChatActors.Bench;
+
+/// <summary>
+/// A ChatActors node: each client asks the balancer for a server, connects, reads the greeting,
+/// sends its join and is ready once its own join line comes back (PROTOCOL.md). Publishers are
+/// clients like the others and speak as themselves (<c>NAME : PAYLOAD</c>).
+/// </summary>
+public sealed partial class ChatTarget : ILoadTarget
+{
+    private readonly string _host;
+    private readonly int _balancerPort;
+    private readonly NodeProcess? _node;
+
+    private ChatTarget(string host, int balancerPort, NodeProcess? node, ProcessMeter? meter)
+    {
+        _host = host;
+        _balancerPort = balancerPort;
+        _node = node;
+        Meter = meter;
+    }
+
+    public string Name => "ChatActors";
+
+    public ProcessMeter? Meter { get; }
+
+    /// <summary>A node of this build in Release, on free ports, with hocon/bench.conf (no flood control, no limits per address).</summary>
+    public static async Task<ChatTarget> StartAsync(int servers, int capacity)
+    {
+        var benchConfig = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "hocon", "bench.conf"));
+        var node = await NodeProcess.StartAsync(servers, capacity, benchConfig);
+        return new ChatTarget("127.0.0.1", node.BalancerPort, node, new ProcessMeter(node.Pid));
+    }
+
+    /// <summary>A node somebody else runs (its balancer at host:port); its memory and CPU only when its pid is given.</summary>
+    public static ChatTarget Running(string host, int balancerPort, int? pid) =>
+        new(host, balancerPort, null, pid is { } known ? new ProcessMeter(known) : null);
+
+    public Task<LoadConnection> ConnectSubscriberAsync(string name, int bufferBytes, CancellationToken cancel) =>
+        JoinAsync(name, bufferBytes, cancel);
+
+    public Task<LoadConnection> ConnectPublisherAsync(string name, int bufferBytes, CancellationToken cancel) =>
+        JoinAsync(name, bufferBytes, cancel);
+
+    public int WritePublish(Span<byte> destination, ReadOnlySpan<byte> publisher, ReadOnlySpan<byte> payload)
+    {
+        var length = 0;
+        Append(destination, ref length, publisher);
+        Append(destination, ref length, " : "u8);
+        Append(destination, ref length, payload);
+        Append(destination, ref length, "\n"u8);
+        return length;
+    }
+
+    private static void Append(Span<byte> destination, ref int length, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(destination[length..]);
+        length += bytes.Length;
+    }
+
+    private async Task<LoadConnection> JoinAsync(string name, int bufferBytes, CancellationToken cancel)
+    {
+        string reply;
+        using (var balancer = await LoadConnection.ConnectAsync(_host, _balancerPort, 256, cancel))
+        {
+            reply = await balancer.ReadToEndAsync(cancel);
+        }
+
+        if (ServerAddress().Match(reply) is not { Success: true } address)
+        {
+            throw new BenchException($"the balancer answered \"{reply.Trim()}\" instead of a server's address");
+        }
+
+        var connection = await LoadConnection.ConnectAsync(
+            address.Groups["host"].Value, int.Parse(address.Groups["port"].Value, CultureInfo.InvariantCulture), bufferBytes, cancel);
+        try
+        {
+            var greeting = await connection.ReadLineAsync(cancel);
+            if (greeting.StartsWith("ERROR", StringComparison.Ordinal) || greeting == "Server busy")
+            {
+                throw new BenchException($"the server refused {name}: {greeting}");
+            }
+
+            var joinLine = $"{name} joined the server";
+            await connection.SendAsync(joinLine + "\n", cancel);
+            while (await connection.ReadLineAsync(cancel) is var line && line != joinLine)
+            {
+                if (line.StartsWith("ERROR", StringComparison.Ordinal))
+                {
+                    throw new BenchException($"the join of {name} failed: {line}");
+                }
+            }
+
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_node is not null)
+        {
+            await _node.DisposeAsync();
+        }
+    }
+
+    [GeneratedRegex(@"^\('(?<host>[^']+)', (?<port>\d+)\)")]
+    private static partial Regex ServerAddress();
+}
