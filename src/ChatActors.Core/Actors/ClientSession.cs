@@ -20,7 +20,7 @@ namespace ChatActors.Actors;
 /// writes through the <see cref="ConnectionWriter"/> its server gives it; the server
 /// closes that writer when the session has stopped.
 /// </summary>
-public sealed class ClientSession : ReceiveActor, IWithTimers
+public sealed class ClientSession : UntypedActor, IWithTimers
 {
     private const int ReadBufferBytes = 16 * 1024;
     private const string AnswerTimerKey = "answer";
@@ -56,13 +56,15 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
         (_names, _stats, _chatTopic, _) = services;
         _decoder = new FrameDecoder(settings.MaxMessageBytes);
         _pacer = new InputPacer(settings.Input);
-        AwaitingJoin();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(Socket socket, ConnectionWriter writer, SessionSettings settings, ChatServices services) =>
         Akka.Actor.Props.Create(() => new ClientSession(socket, writer, settings, services));
+
+    /// <summary>The first phase; each phase is one method with a switch, not <c>Receive&lt;T&gt;</c> handlers, because thousands of idle sessions would each keep a kilobyte and a half of handler delegates.</summary>
+    protected override void OnReceive(object message) => AwaitingJoin(message);
 
     protected override void PreStart()
     {
@@ -78,39 +80,51 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
             EndChat(rating: null);
         }
 
-        // The connection itself is closed by the server, once it has counted the client out.
+        // The connection itself is closed by the server, once it has counted the client out; that
+        // ends a read under way, and a reader waiting for credit learns here that it is over.
         _reading.Cancel();
+        _readCredit.Release();
     }
 
-    private void AwaitingJoin()
+    /// <summary>Before the join: only a join is accepted (every other message gets an error line).</summary>
+    private void AwaitingJoin(object message)
     {
-        Receive<BytesReceived>(received =>
+        switch (message)
         {
-            Decode(received);
-            HandleJoinAttempts();
-        });
-        Receive<ConnectionClosed>(_ =>
-        {
-            // A join sent without its line end just before the close still joins (and leaves at once).
-            _connectionClosed = true;
-            TakeLastLine();
-            HandleJoinAttempts();
-        });
-        Receive<OutboundOverflowed>(_ => Context.Stop(Self));
-        Receive<NameClaimed>(late => _names.Tell(new ReleaseName(late.Name)));
-        Receive<EndSession>(_ => Context.Stop(Self));
-        Receive<UnjoinedTooLong>(_ => CloseUnjoined());
-        Receive<ResumeReading>(_ => ReadMoreWhenDue());
-        Receive<LinesDue>(_ =>
-        {
-            _linesPaused = false;
-            HandleJoinAttempts();
-        });
-        Receive<FloodCutOff>(_ =>
-        {
-            CutOff();
-            Context.Stop(Self);
-        });
+            case BytesReceived received:
+                Decode(received);
+                HandleJoinAttempts();
+                break;
+            case ConnectionClosed:
+                // A join sent without its line end just before the close still joins (and leaves at once).
+                _connectionClosed = true;
+                TakeLastLine();
+                HandleJoinAttempts();
+                break;
+            case OutboundOverflowed or EndSession:
+                Context.Stop(Self);
+                break;
+            case NameClaimed late:
+                _names.Tell(new ReleaseName(late.Name));
+                break;
+            case UnjoinedTooLong:
+                CloseUnjoined();
+                break;
+            case ResumeReading:
+                ReadMoreWhenDue();
+                break;
+            case LinesDue:
+                _linesPaused = false;
+                HandleJoinAttempts();
+                break;
+            case FloodCutOff:
+                CutOff();
+                Context.Stop(Self);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
     }
 
     /// <summary>Idle connections would hold a place that a real client needs.</summary>
@@ -120,120 +134,153 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
         Context.Stop(Self);
     }
 
-    private void ClaimingName()
+    private void ClaimingName(object message)
     {
-        ReceiveWhileWaiting();
-        Receive<NameClaimed>(claimed =>
+        switch (message)
         {
-            _name = claimed.Name;
-            Context.Parent.Tell(new SessionNamed(_name));
-            _stats.Tell(new RecordJoin(_name, _settings.Counting.Deadline()));
-            // A join the stats actor accepted is journaled or failed within this; the client waits for the outcome.
-            Timers.StartSingleTimer(AnswerTimerKey, JoinTimedOut.Instance, _settings.Counting.AnswerWithin);
-            Become(RecordingJoin);
-        });
-        Receive<NameInUse>(inUse => FailJoin(Wire.NameInUse(inUse.Name)));
+            case NameClaimed claimed:
+                _name = claimed.Name;
+                Context.Parent.Tell(new SessionNamed(_name));
+                _stats.Tell(new RecordJoin(_name, _settings.Counting.Deadline()));
+                // A join the stats actor accepted is journaled or failed within this; the client waits for the outcome.
+                Timers.StartSingleTimer(AnswerTimerKey, JoinTimedOut.Instance, _settings.Counting.AnswerWithin);
+                Become(RecordingJoin);
+                break;
+            case NameInUse inUse:
+                FailJoin(Wire.NameInUse(inUse.Name));
+                break;
+            default:
+                ReceiveWhileWaiting(message);
+                break;
+        }
     }
 
-    private void RecordingJoin()
+    private void RecordingJoin(object message)
     {
-        ReceiveWhileWaiting();
-        Receive<JoinRecorded>(recorded =>
+        switch (message)
         {
-            Timers.Cancel(AnswerTimerKey);
-            Timers.Cancel(UnjoinedTimerKey);
-            _join = recorded;
-            _inChat = true;
-            // The client's own join line goes straight to it, before its server adds it to the
-            // room: no one else's broadcast can come first. Everyone else gets it as a broadcast.
-            var joinLine = Wire.EncodeLine(Wire.JoinLine(_name));
-            _writer.TryEnqueue(joinLine);
-            Context.Parent.Tell(new SessionJoined(_name));
-            Publish(joinLine, Self);
-            Become(Chatting);
-            HandleChat();
-        });
-        Receive<CountRefused>(_ => JoinFailed());
+            case JoinRecorded recorded:
+                Timers.Cancel(AnswerTimerKey);
+                Timers.Cancel(UnjoinedTimerKey);
+                _join = recorded;
+                _inChat = true;
+                // The client's own join line goes straight to it, before its server adds it to the
+                // room: no one else's broadcast can come first. Everyone else gets it as a broadcast.
+                var joinLine = Wire.EncodeLine(Wire.JoinLine(_name));
+                _writer.TryEnqueue(joinLine);
+                Context.Parent.Tell(new SessionJoined(_name));
+                Publish(joinLine, Self);
+                Become(Chatting);
+                HandleChat();
+                break;
+            case CountRefused:
+                JoinFailed();
+                break;
+            default:
+                ReceiveWhileWaiting(message);
+                break;
+        }
     }
 
-    private void Chatting()
+    private void Chatting(object message)
     {
-        Receive<BytesReceived>(received =>
+        switch (message)
         {
-            Decode(received);
-            HandleChat();
-        });
-        Receive<ConnectionClosed>(_ =>
-        {
-            // What the client sent before it closed is still said; then it leaves.
-            _connectionClosed = true;
-            TakeLastLine();
-            HandleChat();
-        });
-        Receive<OutboundOverflowed>(_ =>
-        {
-            _log.Warning("{0} on {1} did not read its messages and was disconnected", _name, _settings.ServerName);
-            Leave(rating: null);
-        });
-        Receive<EndSession>(_ => Leave(rating: null));
-        Receive<ResumeReading>(_ => ReadMoreWhenDue());
-        Receive<LinesDue>(_ =>
-        {
-            _linesPaused = false;
-            HandleChat();
-        });
-        Receive<FloodCutOff>(_ =>
-        {
-            CutOff();
-            Leave(rating: null);
-        });
+            case BytesReceived received:
+                Decode(received);
+                HandleChat();
+                break;
+            case ConnectionClosed:
+                // What the client sent before it closed is still said; then it leaves.
+                _connectionClosed = true;
+                TakeLastLine();
+                HandleChat();
+                break;
+            case OutboundOverflowed:
+                _log.Warning("{0} on {1} did not read its messages and was disconnected", _name, _settings.ServerName);
+                Leave(rating: null);
+                break;
+            case EndSession:
+                Leave(rating: null);
+                break;
+            case ResumeReading:
+                ReadMoreWhenDue();
+                break;
+            case LinesDue:
+                _linesPaused = false;
+                HandleChat();
+                break;
+            case FloodCutOff:
+                CutOff();
+                Leave(rating: null);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
     }
 
     /// <summary>The session has left the chat and waits for its leave to be journaled; then it stops and its connection closes.</summary>
-    private void Leaving()
+    private void Leaving(object message)
     {
-        Receive<Counted>(_ => Context.Stop(Self));
-        Receive<CountRefused>(_ => Context.Stop(Self));
-        Receive<LeaveTimedOut>(_ =>
+        switch (message)
         {
-            _log.Warning("The leave of {0} on {1} was not journaled within {2}", _name, _settings.ServerName, _settings.Counting.AnswerWithin);
-            Context.Stop(Self);
-        });
-        Receive<BytesReceived>(_ => { });
-        Receive<ConnectionClosed>(_ => { });
-        Receive<OutboundOverflowed>(_ => { });
-        Receive<EndSession>(_ => { });
-        Receive<ResumeReading>(_ => { });
-        Receive<LinesDue>(_ => { });
-        Receive<FloodCutOff>(_ => { });
+            case Counted or CountRefused:
+                Context.Stop(Self);
+                break;
+            case LeaveTimedOut:
+                _log.Warning("The leave of {0} on {1} was not journaled within {2}", _name, _settings.ServerName, _settings.Counting.AnswerWithin);
+                Context.Stop(Self);
+                break;
+            case BytesReceived or ConnectionClosed or OutboundOverflowed or EndSession or ResumeReading or LinesDue or FloodCutOff:
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
     }
 
-    private void ReceiveWhileWaiting()
+    /// <summary>What every phase that waits for the name registry or the stats actor does with the rest.</summary>
+    private void ReceiveWhileWaiting(object message)
     {
-        Receive<BytesReceived>(Decode);
-        Receive<ConnectionClosed>(_ =>
+        switch (message)
         {
-            _connectionClosed = true;
-            TakeLastLine();
-        });
-        Receive<OutboundOverflowed>(_ => _connectionClosed = true);
-        Receive<JoinTimedOut>(_ =>
-        {
-            _log.Warning("A join on {0} got no answer in time; the client was told to try again", _settings.ServerName);
-            JoinFailed();
-        });
-        // Shutdown while the join is pending: the stats actor may still count it, so the session waits for its answer.
-        Receive<EndSession>(_ => _connectionClosed = true);
-        // A join under way is let finish; if it fails, the connection closes instead of waiting for another.
-        Receive<UnjoinedTooLong>(_ => _unjoinedTooLong = true);
-        // The inbox waits for the join's outcome, and the reader for the inbox.
-        Receive<ResumeReading>(_ => { });
-        Receive<LinesDue>(_ => _linesPaused = false);
-        Receive<FloodCutOff>(_ =>
-        {
-            CutOff();
-            _connectionClosed = true;
-        });
+            case BytesReceived received:
+                Decode(received);
+                break;
+            case ConnectionClosed:
+                _connectionClosed = true;
+                TakeLastLine();
+                break;
+            case OutboundOverflowed:
+                _connectionClosed = true;
+                break;
+            case JoinTimedOut:
+                _log.Warning("A join on {0} got no answer in time; the client was told to try again", _settings.ServerName);
+                JoinFailed();
+                break;
+            case EndSession:
+                // Shutdown while the join is pending: the stats actor may still count it, so the session waits for its answer.
+                _connectionClosed = true;
+                break;
+            case UnjoinedTooLong:
+                // A join under way is let finish; if it fails, the connection closes instead of waiting for another.
+                _unjoinedTooLong = true;
+                break;
+            case ResumeReading:
+                // The inbox waits for the join's outcome, and the reader for the inbox.
+                break;
+            case LinesDue:
+                _linesPaused = false;
+                break;
+            case FloodCutOff:
+                CutOff();
+                _connectionClosed = true;
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
     }
 
     /// <summary>The join is not counted and never will be: the name goes back and the client may try again.</summary>
@@ -448,18 +495,25 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
     private void Publish(byte[] lines, IActorRef excluded) =>
         _chatTopic.Tell(new Publish(ChatTopic.Name, new ChatLines(lines, excluded)));
 
-    /// <summary>Reads the next bytes only once the session has taken the last ones (back-pressure through TCP).</summary>
+    /// <summary>
+    /// Reads the next bytes only once the session has taken the last ones (back-pressure through
+    /// TCP). No cancellation token is registered with the reads: the socket's close ends them.
+    /// </summary>
     private static async Task ReadLoopAsync(Socket socket, IActorRef session, SemaphoreSlim readCredit, CancellationToken stopping)
     {
         try
         {
-            while (await ReceiveAsync(socket, stopping) is { Length: > 0 } bytes)
+            while (await ReceiveAsync(socket) is { Length: > 0 } bytes)
             {
                 session.Tell(new BytesReceived(bytes));
-                await readCredit.WaitAsync(stopping);
+                await readCredit.WaitAsync();
+                if (stopping.IsCancellationRequested)
+                {
+                    return;
+                }
             }
         }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
             // A reset or a close ends the session just as an orderly end of stream does.
         }
@@ -474,13 +528,13 @@ public sealed class ClientSession : ReceiveActor, IWithTimers
     /// The next bytes the client sent, empty at the end of the stream. It waits for them with a
     /// zero-byte read and borrows a buffer only to take them, so an idle connection holds none.
     /// </summary>
-    private static async Task<byte[]> ReceiveAsync(Socket socket, CancellationToken stopping)
+    private static async Task<byte[]> ReceiveAsync(Socket socket)
     {
-        await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, stopping);
+        await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None);
         var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferBytes);
         try
         {
-            var read = await socket.ReceiveAsync(buffer.AsMemory(0, ReadBufferBytes), SocketFlags.None, stopping);
+            var read = await socket.ReceiveAsync(buffer.AsMemory(0, ReadBufferBytes), SocketFlags.None);
             return buffer.AsSpan(0, read).ToArray();
         }
         finally

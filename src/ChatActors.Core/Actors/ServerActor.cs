@@ -197,9 +197,7 @@ public sealed class ServerActor : ReceiveActor, IWithStash
             return;
         }
 
-        var session = Context.ActorOf(
-            ClientSession.Props(socket, connection, _settings.Session, _services),
-            $"session-{++_sessionsStarted}");
+        var session = Context.ActorOf(SessionProps(socket, connection), $"session-{++_sessionsStarted}");
         Context.Watch(session);
         _connections[session] = connection;
         if (gatedAddress is not null)
@@ -208,6 +206,13 @@ public sealed class ServerActor : ReceiveActor, IWithStash
         }
 
         ReportLoad();
+    }
+
+    /// <summary>A node's configuration (base.conf) gives sessions the mailbox that holds no queue while idle.</summary>
+    private Props SessionProps(Socket socket, ConnectionWriter connection)
+    {
+        var props = ClientSession.Props(socket, connection, _settings.Session, _services);
+        return Context.System.Settings.Config.HasPath(SessionMailbox.ConfigPath) ? props.WithMailbox(SessionMailbox.ConfigPath) : props;
     }
 
     /// <summary>The client sees <c>Server busy</c> only once it is counted lost; uncounted, the connection just closes.</summary>

@@ -1,54 +1,81 @@
 using System.Buffers;
 using System.Net.Sockets;
-using System.Threading.Channels;
 
 namespace ChatActors.Net;
 
 /// <summary>
-/// The sending half of one client connection: a bounded queue of ready-encoded byte
-/// blocks and one loop that drains it, copying every block that is waiting into one
-/// socket write. Any thread may enqueue (the server's fan-out and the session itself);
-/// a broadcast's bytes are shared, never copied per client until they hit the socket.
+/// The sending half of one client connection: a bounded queue of ready-encoded byte blocks,
+/// drained by a send pump that copies every block waiting into one socket write. Any thread
+/// may enqueue (the server's fan-out and the session itself); a broadcast's bytes are shared,
+/// never copied per client until they hit the socket. The pump runs only while something
+/// waits, and the queue's array and the coalescing buffer are borrowed from pools meanwhile,
+/// so an idle connection holds no buffer, no task and no waiting continuation.
 /// </summary>
-public sealed class ConnectionWriter
+public sealed class ConnectionWriter : IThreadPoolWorkItem
 {
     private const int CoalesceBytes = 64 * 1024;
+    private const int FirstQueueLength = 16;
 
     private readonly Socket _socket;
     private readonly OutboundLimits _limits;
-    private readonly Channel<ReadOnlyMemory<byte>> _queue =
-        Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly CancellationTokenSource _abort = new();
+    private readonly Lock _lock = new();
+    private ReadOnlyMemory<byte>[]? _waiting;
+    private int _waitingCount;
     private int _queuedMessages;
     private long _queuedBytes;
-    private int _overflowed;
+    private bool _pumping;
+    private bool _closing;
+    private bool _closed;
+    private Timer? _drainDeadline;
+    private TaskCompletionSource? _completion;
 
     public ConnectionWriter(Socket socket, OutboundLimits limits)
     {
         _socket = socket;
         _limits = limits;
-        Completion = Task.Run(WriteLoopAsync);
     }
 
     /// <summary>Completes once the socket is closed, after a graceful drain or an abort.</summary>
-    public Task Completion { get; }
+    public Task Completion
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _closed ? Task.CompletedTask : (_completion ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            }
+        }
+    }
 
     public EnqueueResult TryEnqueue(ReadOnlyMemory<byte> bytes)
     {
-        if (Volatile.Read(ref _overflowed) != 0)
+        lock (_lock)
         {
-            return EnqueueResult.Closed;
+            if (_closing)
+            {
+                return EnqueueResult.Closed;
+            }
+
+            _queuedMessages++;
+            _queuedBytes += bytes.Length;
+            if (_queuedMessages > _limits.MaxMessages || _queuedBytes > _limits.MaxBytes)
+            {
+                AbortLocked();
+                return EnqueueResult.Overflowed;
+            }
+
+            Append(bytes);
+            if (_pumping)
+            {
+                return EnqueueResult.Queued;
+            }
+
+            _pumping = true;
         }
 
-        var messages = Interlocked.Increment(ref _queuedMessages);
-        var queuedBytes = Interlocked.Add(ref _queuedBytes, bytes.Length);
-        if (messages > _limits.MaxMessages || queuedBytes > _limits.MaxBytes)
-        {
-            Abort();
-            return Interlocked.Exchange(ref _overflowed, 1) == 0 ? EnqueueResult.Overflowed : EnqueueResult.Closed;
-        }
-
-        return _queue.Writer.TryWrite(bytes) ? EnqueueResult.Queued : EnqueueResult.Closed;
+        // The pump runs on the thread pool, so a broadcast to many clients never waits for one socket.
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        return EnqueueResult.Queued;
     }
 
     public EnqueueResult TryEnqueue(string text) => TryEnqueue(Protocol.Wire.Encode(text));
@@ -56,75 +83,156 @@ public sealed class ConnectionWriter
     /// <summary>Sends what is queued, then closes; a client that does not read within <paramref name="drainTimeout"/> is cut off.</summary>
     public void Close(TimeSpan drainTimeout)
     {
-        if (_queue.Writer.TryComplete())
+        lock (_lock)
         {
-            _abort.CancelAfter(drainTimeout);
+            if (_closing)
+            {
+                return;
+            }
+
+            _closing = true;
+            if (_pumping)
+            {
+                _drainDeadline = new Timer(static writer => ((ConnectionWriter)writer!).Abort(), this, drainTimeout, Timeout.InfiniteTimeSpan);
+                return;
+            }
         }
+
+        ShutDown();
     }
 
     /// <summary>Drops what is queued and closes the socket now.</summary>
     public void Abort()
     {
-        _queue.Writer.TryComplete();
-        _abort.Cancel();
+        lock (_lock)
+        {
+            AbortLocked();
+        }
     }
 
-    private async Task WriteLoopAsync()
+    private void AbortLocked()
     {
-        var reader = _queue.Reader;
-        try
-        {
-            while (await reader.WaitToReadAsync(_abort.Token))
-            {
-                await WriteWaitingAsync(reader);
-            }
+        _closing = true;
+        ReturnWaiting();
+        // An unfinished send fails at once; the pump then finds the writer closed.
+        _socket.Dispose();
+        MarkClosedLocked();
+    }
 
-            _socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+    private void Append(ReadOnlyMemory<byte> bytes)
+    {
+        if (_waiting is null)
         {
-            // Aborted, timed out while draining, or the peer went away: closing is all that is left.
+            _waiting = ArrayPool<ReadOnlyMemory<byte>>.Shared.Rent(FirstQueueLength);
         }
-        finally
+        else if (_waitingCount == _waiting.Length)
         {
-            _socket.Dispose();
+            var larger = ArrayPool<ReadOnlyMemory<byte>>.Shared.Rent(_waiting.Length * 2);
+            _waiting.AsSpan().CopyTo(larger);
+            ArrayPool<ReadOnlyMemory<byte>>.Shared.Return(_waiting, clearArray: true);
+            _waiting = larger;
+        }
+
+        _waiting[_waitingCount++] = bytes;
+    }
+
+    private void ReturnWaiting()
+    {
+        if (_waiting is not null)
+        {
+            ArrayPool<ReadOnlyMemory<byte>>.Shared.Return(_waiting, clearArray: true);
+            _waiting = null;
+            _waitingCount = 0;
         }
     }
+
+    void IThreadPoolWorkItem.Execute() => _ = PumpAsync();
 
     /// <summary>
-    /// Sends everything waiting, coalesced into as few socket writes as fit the buffer. The buffer
-    /// is borrowed only while there is something to send, so an idle connection holds none.
+    /// Takes everything waiting, sends it coalesced into as few socket writes as fit the buffer,
+    /// and repeats until nothing waits; then the pump ends (or closes the socket, once closing).
     /// </summary>
-    private async Task WriteWaitingAsync(ChannelReader<ReadOnlyMemory<byte>> reader)
+    private async Task PumpAsync()
     {
         var buffer = ArrayPool<byte>.Shared.Rent(CoalesceBytes);
         try
         {
-            while (reader.TryPeek(out var next))
+            while (TakeWaiting(out var batch, out var count))
             {
-                if (next.Length >= buffer.Length)
+                try
                 {
-                    reader.TryRead(out _);
-                    await SendAsync(next, 1);
-                    continue;
+                    await SendBatchAsync(batch, count, buffer);
                 }
-
-                var filled = 0;
-                var blocks = 0;
-                while (reader.TryPeek(out next) && filled + next.Length <= buffer.Length)
+                finally
                 {
-                    reader.TryRead(out _);
-                    next.CopyTo(buffer.AsMemory(filled));
-                    filled += next.Length;
-                    blocks++;
+                    ArrayPool<ReadOnlyMemory<byte>>.Shared.Return(batch, clearArray: true);
                 }
-
-                await SendAsync(buffer.AsMemory(0, filled), blocks);
             }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // The peer went away or the writer was aborted: closing is all that is left.
+            Abort();
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The blocks waiting now, or false when none are: the pump stops, and closes the socket if the writer is closing.</summary>
+    private bool TakeWaiting(out ReadOnlyMemory<byte>[] batch, out int count)
+    {
+        lock (_lock)
+        {
+            if (_waiting is { } waiting && _waitingCount > 0 && !_closed)
+            {
+                (batch, count) = (waiting, _waitingCount);
+                _waiting = null;
+                _waitingCount = 0;
+                return true;
+            }
+
+            _pumping = false;
+            batch = [];
+            count = 0;
+            if (!_closing || _closed)
+            {
+                return false;
+            }
+        }
+
+        ShutDown();
+        return false;
+    }
+
+    private async Task SendBatchAsync(ReadOnlyMemory<byte>[] batch, int count, byte[] buffer)
+    {
+        var filled = 0;
+        var blocks = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var block = batch[i];
+            if (filled + block.Length > buffer.Length && filled > 0)
+            {
+                await SendAsync(buffer.AsMemory(0, filled), blocks);
+                (filled, blocks) = (0, 0);
+            }
+
+            if (block.Length >= buffer.Length)
+            {
+                await SendAsync(block, 1);
+                continue;
+            }
+
+            block.CopyTo(buffer.AsMemory(filled));
+            filled += block.Length;
+            blocks++;
+        }
+
+        if (filled > 0)
+        {
+            await SendAsync(buffer.AsMemory(0, filled), blocks);
         }
     }
 
@@ -133,11 +241,44 @@ public sealed class ConnectionWriter
         var length = bytes.Length;
         while (!bytes.IsEmpty)
         {
-            var sent = await _socket.SendAsync(bytes, SocketFlags.None, _abort.Token);
-            bytes = bytes[sent..];
+            bytes = bytes[await _socket.SendAsync(bytes, SocketFlags.None)..];
         }
 
-        Interlocked.Add(ref _queuedMessages, -blocks);
-        Interlocked.Add(ref _queuedBytes, -length);
+        lock (_lock)
+        {
+            _queuedMessages -= blocks;
+            _queuedBytes -= length;
+        }
+    }
+
+    /// <summary>Everything is sent: the client gets an orderly end of stream.</summary>
+    private void ShutDown()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already gone.
+        }
+
+        lock (_lock)
+        {
+            _socket.Dispose();
+            MarkClosedLocked();
+        }
+    }
+
+    private void MarkClosedLocked()
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        _closed = true;
+        _drainDeadline?.Dispose();
+        _completion?.TrySetResult();
     }
 }

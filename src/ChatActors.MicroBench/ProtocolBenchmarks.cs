@@ -1,0 +1,25 @@
+using BenchmarkDotNet.Attributes;
+using ChatActors.Protocol;
+
+namespace ChatActors.MicroBench;
+
+/// <summary>A 16 KiB read of chat lines through the frame decoder, and one line through the chat rules.</summary>
+[MemoryDiagnoser]
+public class ProtocolBenchmarks
+{
+    private readonly byte[] _read = Lines.Read(16 * 1024);
+    private readonly string _line = Lines.Line(42);
+    private FrameDecoder _decoder = null!;
+
+    [GlobalSetup]
+    public void Setup() => _decoder = new FrameDecoder(4096);
+
+    [Benchmark(Description = "FrameDecoder.Decode, one 16 KiB read")]
+    public int DecodeRead() => _decoder.Decode(_read).Count;
+
+    [Benchmark(Description = "ChatRules.Interpret, one line")]
+    public ClientCommand InterpretLine() => ChatRules.Interpret(_line, Lines.Publisher);
+
+    [Benchmark(Description = "ChatRules.TryParseJoin")]
+    public bool ParseJoin() => ChatRules.TryParseJoin("ann joined the server", out _);
+}
