@@ -1,4 +1,11 @@
 using ChatActors.Bench;
+using ChatActors.Harness;
+
+// The generator's receive loops run on the socket engine's own thread instead of hopping to the
+// thread pool for every read, as a single-threaded epoll loop would (so the generator is not the
+// bottleneck: docs/BENCHMARKS.md). Read by .NET at the first socket operation; the node it starts
+// does not inherit it (NodeProcess).
+Environment.SetEnvironmentVariable(ProcessEnvironment.InlineSocketCompletions, "1");
 
 // The benchmark of docs/BENCHMARKS.md: exit code 0 when every scenario ran (the table says which targets were met), 1 when one could not, 2 for bad options.
 var options = BenchOptions.Parse(args, Console.Error);

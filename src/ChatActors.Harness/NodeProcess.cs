@@ -49,6 +49,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = folder,
         };
+        start.Environment.Remove(ProcessEnvironment.InlineSocketCompletions);
         string[] arguments =
         [
             Path.Combine(AppContext.BaseDirectory, "ChatActors.Node.dll"),
