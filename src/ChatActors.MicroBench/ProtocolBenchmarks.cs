@@ -3,7 +3,10 @@ using ChatActors.Protocol;
 
 namespace ChatActors.MicroBench;
 
-/// <summary>A 16 KiB read of chat lines through the frame decoder, and one line through the chat rules.</summary>
+/// <summary>
+/// A 16 KiB read of chat lines: through the frame decoder and the chat rules line by line (any
+/// read), or checked whole and broadcast as read (the common case, which allocates nothing).
+/// </summary>
 [MemoryDiagnoser]
 public class ProtocolBenchmarks
 {
@@ -16,6 +19,9 @@ public class ProtocolBenchmarks
 
     [Benchmark(Description = "FrameDecoder.Decode, one 16 KiB read")]
     public int DecodeRead() => _decoder.Decode(_read).Count;
+
+    [Benchmark(Description = "ChatRules.IsBroadcastAsRead, one 16 KiB read")]
+    public bool CheckRead() => ChatRules.IsBroadcastAsRead(_read, "p0 : "u8, 4096, out _);
 
     [Benchmark(Description = "ChatRules.Interpret, one line")]
     public ClientCommand InterpretLine() => ChatRules.Interpret(_line, Lines.Publisher);

@@ -43,6 +43,9 @@ public sealed class ClientSession : UntypedActor, IWithTimers
     private bool _readerWaiting;
     private bool _linesPaused;
     private string _name = string.Empty;
+
+    /// <summary><c>NAME : </c> in bytes, which starts every line this client says as itself.</summary>
+    private byte[] _speakerPrefix = [];
     private JoinRecorded? _join;
     private bool _connectionClosed;
     private bool _unjoinedTooLong;
@@ -140,6 +143,7 @@ public sealed class ClientSession : UntypedActor, IWithTimers
         {
             case NameClaimed claimed:
                 _name = claimed.Name;
+                _speakerPrefix = Encoding.UTF8.GetBytes(ChatRules.SpeakerPrefix(_name));
                 Context.Parent.Tell(new SessionNamed(_name));
                 _stats.Tell(new RecordJoin(_name, _settings.Counting.Deadline()));
                 // A join the stats actor accepted is journaled or failed within this; the client waits for the outcome.
@@ -186,6 +190,8 @@ public sealed class ClientSession : UntypedActor, IWithTimers
     {
         switch (message)
         {
+            case BytesReceived received when TryBroadcastAsRead(received):
+                break;
             case BytesReceived received:
                 Decode(received);
                 HandleChat();
@@ -426,6 +432,29 @@ public sealed class ClientSession : UntypedActor, IWithTimers
         }
 
         ReadMoreWhenDue();
+    }
+
+    /// <summary>
+    /// The common case of a busy chat, without a string per line: a read of whole lines that are
+    /// each already what everyone gets (plain printable ASCII, spoken as this client, see
+    /// <see cref="ChatRules.IsBroadcastAsRead"/>) is broadcast as the very bytes read, when
+    /// nothing waits before it and the client's line rate allows all of its lines now.
+    /// Everything else takes the way through the decoder and <see cref="ChatRules.Interpret"/>.
+    /// </summary>
+    private bool TryBroadcastAsRead(BytesReceived received)
+    {
+        if (_inbox.Count > 0 || _linesPaused || !_decoder.IsWholeLines(received.Bytes)
+            || !ChatRules.IsBroadcastAsRead(received.Bytes, _speakerPrefix, _settings.MaxMessageBytes, out var lines)
+            || !_pacer.TryMessages(lines, Now))
+        {
+            return false;
+        }
+
+        _readerWaiting = true;
+        _pacer.Read(received.Bytes.Length, Now);
+        Publish(received.Bytes, ActorRefs.Nobody);
+        ReadMoreWhenDue();
+        return true;
     }
 
     /// <summary>Broadcasts the chat lines of everything read so far as one block, keeping their order.</summary>

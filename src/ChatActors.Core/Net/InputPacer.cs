@@ -22,6 +22,9 @@ public sealed class InputPacer(InputLimits limits)
     /// <summary>Charges one message; how long until the next one may be handled (zero: at once).</summary>
     public TimeSpan Message(TimeSpan now) => _lines.Take(1, now);
 
+    /// <summary>Charges <paramref name="count"/> messages only if the client may send them all now (never into debt).</summary>
+    public bool TryMessages(int count, TimeSpan now) => _lines.TryTake(count, now);
+
     /// <summary>The client had to wait; true once, when it has waited without a break for the cut-off time.</summary>
     public bool Slowed(TimeSpan now)
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Globalization;
 using System.Text.RegularExpressions;
@@ -25,6 +26,8 @@ public static partial class ChatRules
     public const int MaxNameLength = 32;
     private const string JoinSuffix = " joined the server";
     private const string NameSeparator = " : ";
+    private static readonly SearchValues<byte> PrintableAsciiOrTab =
+        SearchValues.Create([(byte)'\t', .. Enumerable.Range(' ', '~' - ' ' + 1).Select(b => (byte)b)]);
 
     /// <summary>
     /// A name is compared, stored and shown in Unicode normalisation form KC, so that two
@@ -86,6 +89,47 @@ public static partial class ChatRules
 
         var speaksAsSelf = separator >= 0 && string.Equals(message[..separator], joinedName, StringComparison.Ordinal);
         return new ChatCommand(speaksAsSelf ? message : joinedName + NameSeparator + text);
+    }
+
+    public static string SpeakerPrefix(string name) => name + NameSeparator;
+
+    /// <summary>
+    /// True when every line of <paramref name="read"/> (whole lines, each ending in <c>\n</c>) is
+    /// broadcast exactly as it was read: no longer than <paramref name="maxMessageBytes"/>, only
+    /// printable ASCII or tabs (nothing for <see cref="ChatText.Clean"/> to take out, no
+    /// <c>\r</c>), starting with <paramref name="speakerPrefix"/> (<c>NAME : </c> of the sender
+    /// itself) and saying something after it. Such a line is never a leave, since a name holds
+    /// no white space. <paramref name="lines"/> is how many lines there are.
+    /// </summary>
+    public static bool IsBroadcastAsRead(ReadOnlySpan<byte> read, ReadOnlySpan<byte> speakerPrefix, int maxMessageBytes, out int lines)
+    {
+        lines = 0;
+        if (speakerPrefix.IsEmpty)
+        {
+            return false;
+        }
+
+        while (!read.IsEmpty)
+        {
+            var end = read.IndexOf((byte)'\n');
+            if (end < 0)
+            {
+                return false;
+            }
+
+            var line = read[..end];
+            read = read[(end + 1)..];
+            if (line.Length > maxMessageBytes || !line.StartsWith(speakerPrefix)
+                || line.ContainsAnyExcept(PrintableAsciiOrTab)
+                || !line[speakerPrefix.Length..].ContainsAnyExcept((byte)' ', (byte)'\t'))
+            {
+                return false;
+            }
+
+            lines++;
+        }
+
+        return lines > 0;
     }
 
     /// <summary>

@@ -43,6 +43,22 @@ public sealed class FrameDecoder(int maxMessageBytes)
         return frames;
     }
 
+    /// <summary>
+    /// True when <paramref name="read"/> is whole lines in line mode: nothing of an earlier line is
+    /// pending and it ends with <c>\n</c>, so its lines are exactly what <see cref="Decode"/> would
+    /// cut out of it. A first read decides the mode as <see cref="Decode"/> would.
+    /// </summary>
+    public bool IsWholeLines(ReadOnlySpan<byte> read)
+    {
+        if (Mode == FramingMode.Undetected && read.Contains(LineFeed))
+        {
+            Mode = FramingMode.Line;
+        }
+
+        return Mode == FramingMode.Line && _partialLine.WrittenCount == 0 && !_discardingUntilLineFeed
+               && !read.IsEmpty && read[^1] == LineFeed;
+    }
+
     private void DecodeLines(ReadOnlySpan<byte> read, List<Frame> frames)
     {
         while (!read.IsEmpty)

@@ -1,3 +1,4 @@
+using System.Text;
 using ChatActors.Protocol;
 
 namespace ChatActors.Tests.Unit;
@@ -104,4 +105,27 @@ public class CleanTextSpecs
         Assert.True(ChatRules.TryParseJoin($"{typed} joined the server", out var name));
         Assert.Equal(expected, name);
     }
+    [Theory]
+    [InlineData("ann : hello\n", 1)]
+    [InlineData("ann : hello\nann : \tthere  \n", 2)]
+    [InlineData("ann : 1234567890\n", 1)] // 16 bytes: at the limit
+    public void Whole_plain_lines_spoken_as_oneself_are_broadcast_as_read(string read, int lines)
+    {
+        Assert.True(ChatRules.IsBroadcastAsRead(Encoding.UTF8.GetBytes(read), "ann : "u8, 16, out var count));
+        Assert.Equal(lines, count);
+    }
+
+    [Theory]
+    [InlineData("ann : 12345678901\n")] // 17 bytes: one past the limit
+    [InlineData("ann : hello")] // no line end: a line still to come
+    [InlineData("ann : hello\nbob : hi\n")] // speaks as someone else: renamed
+    [InlineData("hello\n")] // without the name: the name is added
+    [InlineData("ann :  \t \n")] // nothing said: ignored
+    [InlineData("ann : hi\r\n")] // the \r is dropped
+    [InlineData("ann : \u001b[2Jhi\n")] // an escape sequence is taken out
+    [InlineData("ann : caf\u00e9\n")] // not ASCII: decoded and cleaned
+    [InlineData("\n")]
+    [InlineData("")]
+    public void Anything_the_rules_would_change_is_not_broadcast_as_read(string read) =>
+        Assert.False(ChatRules.IsBroadcastAsRead(Encoding.UTF8.GetBytes(read), "ann : "u8, 16, out _));
 }

@@ -104,4 +104,21 @@ public class FrameDecoderSpecs
         Feed(decoder, "one\ntwo\n");
         Assert.Empty(decoder.Finish());
     }
+    [Fact]
+    public void Whole_lines_are_only_reads_that_start_and_end_on_a_line_boundary_in_line_mode()
+    {
+        var decoder = new FrameDecoder(4096);
+        Assert.False(decoder.IsWholeLines("no line end yet"u8));
+        Assert.True(decoder.IsWholeLines("one\ntwo\n"u8));
+        Assert.Equal(FramingMode.Line, decoder.Mode);
+
+        decoder.Decode("half a li"u8);
+        Assert.False(decoder.IsWholeLines("ne\n"u8));
+        decoder.Decode("ne\n"u8);
+        Assert.True(decoder.IsWholeLines("next\n"u8));
+
+        var legacy = new FrameDecoder(4096);
+        legacy.Decode("a read without a line end"u8);
+        Assert.False(legacy.IsWholeLines("then lines\n"u8));
+    }
 }

@@ -91,4 +91,36 @@ public class ProtocolPropertySpecs
             }
         });
     }
+    /// <summary>Lines a chatting client "ann" might send: its own prefix or another's, stops, blanks, escapes, accents.</summary>
+    private static readonly Gen<string> ChatLine = Gen.Select(
+        OneOf("ann : ", "bob : ", "ann :", "", "stop ", "ann : stop", " "),
+        Gen.Frequency(
+            (6, Gen.Char[' ', '~']),
+            (1, OneOf('\t', '\r', '\u001b', '\u0085', 'é', '\u200b'))).Array[0, 20].Select(chars => new string(chars)),
+        (prefix, text) => prefix + text);
+
+    private static Gen<T> OneOf<T>(params T[] values) => Gen.Int[0, values.Length - 1].Select(i => values[i]);
+
+    [Fact]
+    public void A_read_broadcast_as_read_is_byte_for_byte_what_the_decoder_and_the_rules_make_of_it()
+    {
+        var prefix = Encoding.UTF8.GetBytes(ChatRules.SpeakerPrefix("ann"));
+        var broadcastAsRead = 0;
+        ChatLine.Array[1, 6].Sample(lines =>
+        {
+            var read = Encoding.UTF8.GetBytes(string.Concat(lines.Select(line => line + "\n")));
+            if (!ChatRules.IsBroadcastAsRead(read, prefix, MaxMessageBytes, out var count))
+            {
+                return;
+            }
+
+            var said = new FrameDecoder(MaxMessageBytes).Decode(read)
+                .Select(frame => ChatRules.Interpret(((TextFrame)frame).Text, "ann"))
+                .Select(command => ((ChatCommand)command).Line + "\n");
+            Assert.Equal(Encoding.UTF8.GetString(read), string.Concat(said));
+            Assert.Equal(lines.Length, count);
+            Interlocked.Increment(ref broadcastAsRead);
+        }, iter: 20_000);
+        Assert.True(broadcastAsRead > 100, $"only {broadcastAsRead} samples were broadcast as read");
+    }
 }
