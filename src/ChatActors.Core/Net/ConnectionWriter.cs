@@ -19,7 +19,9 @@ public sealed class ConnectionWriter : IThreadPoolWorkItem
     private readonly Socket _socket;
     private readonly OutboundLimits _limits;
     private readonly Lock _lock = new();
+    /// <summary>The blocks waiting: the first one in <see cref="_single"/>, more of them in a pooled array.</summary>
     private ReadOnlyMemory<byte>[]? _waiting;
+    private ReadOnlyMemory<byte> _single;
     private int _waitingCount;
     private int _queuedMessages;
     private long _queuedBytes;
@@ -119,11 +121,21 @@ public sealed class ConnectionWriter : IThreadPoolWorkItem
         MarkClosedLocked();
     }
 
+    /// <summary>A lone block (a join line, one read of a quiet chat) needs no array at all.</summary>
     private void Append(ReadOnlyMemory<byte> bytes)
     {
+        if (_waitingCount == 0)
+        {
+            _single = bytes;
+            _waitingCount = 1;
+            return;
+        }
+
         if (_waiting is null)
         {
             _waiting = ArrayPool<ReadOnlyMemory<byte>>.Shared.Rent(FirstQueueLength);
+            _waiting[0] = _single;
+            _single = default;
         }
         else if (_waitingCount == _waiting.Length)
         {
@@ -142,26 +154,34 @@ public sealed class ConnectionWriter : IThreadPoolWorkItem
         {
             ArrayPool<ReadOnlyMemory<byte>>.Shared.Return(_waiting, clearArray: true);
             _waiting = null;
-            _waitingCount = 0;
         }
+
+        _single = default;
+        _waitingCount = 0;
     }
 
     void IThreadPoolWorkItem.Execute() => _ = PumpAsync();
 
     /// <summary>
-    /// Takes everything waiting, sends it coalesced into as few socket writes as fit the buffer,
-    /// and repeats until nothing waits; then the pump ends (or closes the socket, once closing).
+    /// Takes everything waiting, sends it coalesced into as few socket writes as a buffer of at
+    /// most 64 KiB allows, and repeats until nothing waits; then the pump ends (or closes the
+    /// socket, once closing). A lone block goes out as it is, without a buffer.
     /// </summary>
     private async Task PumpAsync()
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(CoalesceBytes);
         try
         {
-            while (TakeWaiting(out var batch, out var count))
+            while (TakeWaiting(out var batch, out var single, out var count))
             {
+                if (batch is null)
+                {
+                    await SendAsync(single, 1);
+                    continue;
+                }
+
                 try
                 {
-                    await SendBatchAsync(batch, count, buffer);
+                    await SendBatchAsync(batch, count);
                 }
                 finally
                 {
@@ -174,28 +194,24 @@ public sealed class ConnectionWriter : IThreadPoolWorkItem
             // The peer went away or the writer was aborted: closing is all that is left.
             Abort();
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 
-    /// <summary>The blocks waiting now, or false when none are: the pump stops, and closes the socket if the writer is closing.</summary>
-    private bool TakeWaiting(out ReadOnlyMemory<byte>[] batch, out int count)
+    /// <summary>
+    /// The blocks waiting now (in <paramref name="batch"/>, or a lone one in <paramref name="single"/>),
+    /// or false when none are: the pump stops, and closes the socket if the writer is closing.
+    /// </summary>
+    private bool TakeWaiting(out ReadOnlyMemory<byte>[]? batch, out ReadOnlyMemory<byte> single, out int count)
     {
         lock (_lock)
         {
-            if (_waiting is { } waiting && _waitingCount > 0 && !_closed)
+            (batch, single, count) = (_waiting, _single, _waitingCount);
+            if (count > 0 && !_closed)
             {
-                (batch, count) = (waiting, _waitingCount);
-                _waiting = null;
-                _waitingCount = 0;
+                (_waiting, _single, _waitingCount) = (null, default, 0);
                 return true;
             }
 
             _pumping = false;
-            batch = [];
-            count = 0;
             if (!_closing || _closed)
             {
                 return false;
@@ -206,33 +222,47 @@ public sealed class ConnectionWriter : IThreadPoolWorkItem
         return false;
     }
 
-    private async Task SendBatchAsync(ReadOnlyMemory<byte>[] batch, int count, byte[] buffer)
+    private async Task SendBatchAsync(ReadOnlyMemory<byte>[] batch, int count)
     {
-        var filled = 0;
-        var blocks = 0;
+        var waitingBytes = 0L;
         for (var i = 0; i < count; i++)
         {
-            var block = batch[i];
-            if (filled + block.Length > buffer.Length && filled > 0)
-            {
-                await SendAsync(buffer.AsMemory(0, filled), blocks);
-                (filled, blocks) = (0, 0);
-            }
-
-            if (block.Length >= buffer.Length)
-            {
-                await SendAsync(block, 1);
-                continue;
-            }
-
-            block.CopyTo(buffer.AsMemory(filled));
-            filled += block.Length;
-            blocks++;
+            waitingBytes += batch[i].Length;
         }
 
-        if (filled > 0)
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(waitingBytes, CoalesceBytes));
+        try
         {
-            await SendAsync(buffer.AsMemory(0, filled), blocks);
+            var filled = 0;
+            var blocks = 0;
+            for (var i = 0; i < count; i++)
+            {
+                var block = batch[i];
+                if (filled + block.Length > buffer.Length && filled > 0)
+                {
+                    await SendAsync(buffer.AsMemory(0, filled), blocks);
+                    (filled, blocks) = (0, 0);
+                }
+
+                if (block.Length >= buffer.Length)
+                {
+                    await SendAsync(block, 1);
+                    continue;
+                }
+
+                block.CopyTo(buffer.AsMemory(filled));
+                filled += block.Length;
+                blocks++;
+            }
+
+            if (filled > 0)
+            {
+                await SendAsync(buffer.AsMemory(0, filled), blocks);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
