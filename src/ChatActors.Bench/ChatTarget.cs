@@ -32,8 +32,8 @@ public sealed partial class ChatTarget : ILoadTarget
     public static async Task<ChatTarget> StartAsync(int servers, int capacity)
     {
         var benchConfig = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "hocon", "bench.conf"));
-        var node = await NodeProcess.StartAsync(servers, capacity, benchConfig);
-        return new ChatTarget("127.0.0.1", node.BalancerPort, node, new ProcessMeter(node.Pid));
+        var node = await NodeProcess.StartInTemporaryFolderAsync(servers, capacity, benchConfig);
+        return new ChatTarget("127.0.0.1", node.BalancerPort, node, node.Meter);
     }
 
     /// <summary>A node somebody else runs (its balancer at host:port); its memory and CPU only when its pid is given.</summary>

@@ -130,8 +130,11 @@ public sealed class FanOutScenario(ILoadTarget target, BenchOptions options, int
         }
     }
 
-    /// <summary>Counts one delivery of (publisher, sequence); the subscriber that completes a line makes room in its publisher's window.</summary>
-    private int Deliver(int publisher, int sequence)
+    /// <summary>
+    /// Counts one delivery of (publisher, sequence); false when every subscriber already had it (a
+    /// duplicate). The subscriber that completes a line makes room in its publisher's window.
+    /// </summary>
+    private bool TryDeliver(int publisher, int sequence)
     {
         var deliveries = Interlocked.Increment(ref _deliveries[publisher * _messages + sequence]);
         if (deliveries == subscribers)
@@ -144,7 +147,7 @@ public sealed class FanOutScenario(ILoadTarget target, BenchOptions options, int
             }
         }
 
-        return deliveries;
+        return deliveries <= subscribers;
     }
 
     /// <summary>One subscriber's receive loop: checks every payload line and times it (single-threaded per subscriber).</summary>
@@ -183,7 +186,7 @@ public sealed class FanOutScenario(ILoadTarget target, BenchOptions options, int
                 return;
             }
 
-            if (scenario.Deliver(publisher, sequence) > scenario.SubscriberCount)
+            if (!scenario.TryDeliver(publisher, sequence))
             {
                 Duplicated++;
                 return;
@@ -199,8 +202,6 @@ public sealed class FanOutScenario(ILoadTarget target, BenchOptions options, int
             Latency.Record((long)((now - sentAt) * (1e9 / Stopwatch.Frequency)));
         }
     }
-
-    private int SubscriberCount => subscribers;
 }
 
 /// <summary>The payload of one published line: <c>B|pub|seq|send-time|xxx…|E</c>, padded to the line size.</summary>

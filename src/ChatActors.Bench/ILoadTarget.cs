@@ -1,3 +1,5 @@
+using ChatActors.Harness;
+
 namespace ChatActors.Bench;
 
 /// <summary>

@@ -6,138 +6,189 @@ using System.Text.RegularExpressions;
 namespace ChatActors.Harness;
 
 /// <summary>
-/// The node program of this build (ChatActors.Node.dll beside the program that starts it) as
-/// its own process, on free ports, with a new storage.db in a temporary folder and the given
-/// configuration over hocon/base.conf.
+/// The node program of this build (ChatActors.Node.dll beside the program that starts it), or
+/// run.ps1, as its own OS process on free ports, so that a test, the soak or the benchmark can
+/// load it, measure it, stop it with a signal or kill it and start it again on the same storage.db.
 /// </summary>
 public sealed partial class NodeProcess : IAsyncDisposable
 {
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
     private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly ConcurrentQueue<string> _warnings = new();
-    private readonly ConcurrentQueue<string> _errors = new();
+    private readonly bool _ownProcessGroup;
 
-    private readonly string _folder;
+    /// <summary>A temporary folder this process was started in, deleted with it; null when the caller owns the folder.</summary>
+    private string? _temporaryFolder;
 
-    private NodeProcess(Process process, string folder)
+    private NodeProcess(Process process, bool ownProcessGroup)
     {
         _process = process;
-        _folder = folder;
+        _ownProcessGroup = ownProcessGroup;
+        Meter = new ProcessMeter(process.Id);
     }
-
-    public string DbPath => Path.Combine(_folder, "storage.db");
 
     public int BalancerPort { get; private set; }
 
+    public List<int> ServerPorts { get; } = [];
+
     public int Pid => _process.Id;
 
-    /// <summary>Warning lines of the node's log (refusals, cut-offs): expected under this load.</summary>
-    public IEnumerable<string> Warnings => _warnings;
+    /// <summary>Resident memory and CPU time of the started process.</summary>
+    public ProcessMeter Meter { get; }
+
+    public IEnumerable<string> Output => _output;
+
+    public string OutputText => string.Join("\n", Output);
+
+    /// <summary>Warning lines of the node's log (refusals, cut-offs).</summary>
+    public IEnumerable<string> Warnings => Output.Where(line => line.Contains("[WARNING]", StringComparison.Ordinal));
 
     /// <summary>Error lines and exceptions in the node's log: a failing actor shows here.</summary>
-    public IEnumerable<string> Errors => _errors;
+    public IEnumerable<string> Errors => Output.Where(line => line.Contains("[ERROR]", StringComparison.Ordinal) || line.Contains("Exception", StringComparison.Ordinal));
 
-    /// <param name="configuration">HOCON over the node's base configuration (its <c>--config</c> file).</param>
-    public static async Task<NodeProcess> StartAsync(int servers, int capacity, string configuration)
+    /// <summary>The storage.db of a node started in a temporary folder.</summary>
+    public string DbPath => Path.Combine(_temporaryFolder ?? throw new InvalidOperationException("the node was given its storage.db"), "storage.db");
+
+    /// <summary>Starts the node program on free ports with the given storage.db and options.</summary>
+    public static Task<NodeProcess> StartAsync(string dbPath, params string[] options) =>
+        StartAsync(
+            "dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "ChatActors.Node.dll"), "--db", dbPath, "--balancer-port", "0", "--server-port", "0", "--remote-port", "0", .. options],
+            Path.GetDirectoryName(dbPath)!,
+            ownProcessGroup: false);
+
+    /// <summary>Starts the node program in a new temporary folder (deleted on dispose) with a new storage.db and <paramref name="configuration"/> (HOCON) over its base configuration.</summary>
+    public static async Task<NodeProcess> StartInTemporaryFolderAsync(int servers, int capacity, string configuration)
     {
         var folder = Directory.CreateTempSubdirectory("chatactors-node-").FullName;
         var config = Path.Combine(folder, "node.conf");
         await File.WriteAllTextAsync(config, configuration);
-        var start = new ProcessStartInfo("dotnet")
+        var node = await StartAsync(
+            Path.Combine(folder, "storage.db"),
+            "--servers", servers.ToString(CultureInfo.InvariantCulture),
+            "--capacity", capacity.ToString(CultureInfo.InvariantCulture),
+            "--config", config);
+        node._temporaryFolder = folder;
+        return node;
+    }
+
+    /// <summary>
+    /// Starts <c>dotnet pwsh run.ps1</c> in its own process group (setsid), so that SIGINT
+    /// reaches pwsh and the node together, as Ctrl+C in a terminal does.
+    /// </summary>
+    public static Task<NodeProcess> StartRunScriptAsync(string repository, params string[] parameters) =>
+        StartAsync("setsid", ["dotnet", "pwsh", "run.ps1", .. parameters], repository, ownProcessGroup: true);
+
+    private static async Task<NodeProcess> StartAsync(string command, string[] arguments, string workingDirectory, bool ownProcessGroup)
+    {
+        var start = new ProcessStartInfo(command)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = folder,
+            WorkingDirectory = workingDirectory,
         };
         start.Environment.Remove(ProcessEnvironment.InlineSocketCompletions);
-        string[] arguments =
-        [
-            Path.Combine(AppContext.BaseDirectory, "ChatActors.Node.dll"),
-            "--db", Path.Combine(folder, "storage.db"),
-            "--servers", servers.ToString(CultureInfo.InvariantCulture),
-            "--capacity", capacity.ToString(CultureInfo.InvariantCulture),
-            "--balancer-port", "0", "--server-port", "0", "--remote-port", "0",
-            "--config", config,
-        ];
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
-        var node = new NodeProcess(Process.Start(start)!, folder);
+        var node = new NodeProcess(Process.Start(start)!, ownProcessGroup);
         node._process.OutputDataReceived += (_, line) => node.OnOutput(line.Data);
         node._process.ErrorDataReceived += (_, line) => node.OnOutput(line.Data);
         node._process.BeginOutputReadLine();
         node._process.BeginErrorReadLine();
-        await node._ready.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        try
+        {
+            await node._ready.Task.WaitAsync(StartTimeout);
+        }
+        catch
+        {
+            node.Kill();
+            throw new InvalidOperationException("the node did not start:\n" + node.OutputText);
+        }
+
         return node;
     }
 
-    /// <summary>Resident memory now, from /proc.</summary>
-    public long RssBytes()
+    /// <summary>Ctrl+C: SIGINT, then the exit code once the node has shut down.</summary>
+    public Task<int> InterruptAsync() => SignalAndWaitAsync("-INT", TimeSpan.FromSeconds(30));
+
+    /// <summary>SIGTERM, as a service manager stops it: the node flushes storage.db and exits; its exit code.</summary>
+    public Task<int> StopAsync() => SignalAndWaitAsync("-TERM", TimeSpan.FromMinutes(1));
+
+    /// <summary>SIGKILL to the started process alone (for run.ps1: the <c>dotnet pwsh</c> process, not the nodes it started).</summary>
+    public async Task KillStartedProcessOnlyAsync()
     {
-        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGKILL: the node gets no chance to clean up.</summary>
+    public void Kill()
+    {
+        if (_process.HasExited)
         {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            {
-                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-            }
+            return;
         }
 
-        return 0;
-    }
-
-    public TimeSpan CpuTime()
-    {
-        _process.Refresh();
-        return _process.TotalProcessorTime;
-    }
-
-    /// <summary>SIGTERM, as a service manager stops it: the node flushes storage.db and exits.</summary>
-    public async Task<int> StopAsync()
-    {
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        if (_ownProcessGroup)
         {
-            await kill.WaitForExitAsync();
+            SignalAsync("-KILL").GetAwaiter().GetResult();
         }
 
-        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
-        return _process.ExitCode;
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
     }
+
+    /// <summary>The last stats line the node logged, from "date=" on.</summary>
+    public string? LastStatsLine() =>
+        Output.Select(line => StatsLine().Match(line)).Where(match => match.Success).Select(match => match.Groups[1].Value).LastOrDefault();
 
     public ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        Kill();
+        _process.Dispose();
+        if (_temporaryFolder is not null)
         {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
+            Directory.Delete(_temporaryFolder, recursive: true);
         }
 
-        _process.Dispose();
-        Directory.Delete(_folder, recursive: true);
         return ValueTask.CompletedTask;
+    }
+
+    private async Task<int> SignalAndWaitAsync(string signal, TimeSpan within)
+    {
+        await SignalAsync(signal);
+        await _process.WaitForExitAsync().WaitAsync(within);
+        return _process.ExitCode;
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        var target = _ownProcessGroup ? $"-- -{_process.Id}" : _process.Id.ToString(CultureInfo.InvariantCulture);
+        using var kill = Process.Start("kill", $"{signal} {target}")!;
+        await kill.WaitForExitAsync();
     }
 
     private void OnOutput(string? line)
     {
         if (line is null)
         {
-            _ready.TrySetException(new InvalidOperationException("the node exited before it was up"));
+            _ready.TrySetException(new InvalidOperationException("the node exited"));
             return;
         }
 
-        if (line.Contains("[ERROR]", StringComparison.Ordinal) || line.Contains("Exception", StringComparison.Ordinal))
-        {
-            _errors.Enqueue(line);
-        }
-        else if (line.Contains("[WARNING]", StringComparison.Ordinal))
-        {
-            _warnings.Enqueue(line);
-        }
-
+        _output.Enqueue(line);
         if (BalancerLine().Match(line) is { Success: true } balancer)
         {
             BalancerPort = int.Parse(balancer.Groups[1].Value, CultureInfo.InvariantCulture);
+        }
+
+        if (ServerLine().Match(line) is { Success: true } server)
+        {
+            ServerPorts.Add(int.Parse(server.Groups[1].Value, CultureInfo.InvariantCulture));
         }
 
         if (line.StartsWith("Press Ctrl+C", StringComparison.Ordinal))
@@ -148,4 +199,10 @@ public sealed partial class NodeProcess : IAsyncDisposable
 
     [GeneratedRegex(@"^ChatActors balancer: [^:]+:(\d+)")]
     private static partial Regex BalancerLine();
+
+    [GeneratedRegex(@"^  Server-\d+: [^:]+:(\d+)$")]
+    private static partial Regex ServerLine();
+
+    [GeneratedRegex(@"\] stats (date=.*)$")]
+    private static partial Regex StatsLine();
 }

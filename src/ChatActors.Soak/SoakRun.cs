@@ -16,10 +16,10 @@ public sealed class SoakRun(SoakOptions options, TextWriter console)
     public async Task<SoakReport> RunAsync()
     {
         // Every 127.x.y.z is an address of its own, so the limits per address apply to the misbehavers.
-        await using var node = await NodeProcess.StartAsync(options.Servers, options.Capacity, "chat-actors.address-limits-exempt-loopback = off\n");
+        await using var node = await NodeProcess.StartInTemporaryFolderAsync(options.Servers, options.Capacity, "chat-actors.address-limits-exempt-loopback = off\n");
         var tally = new Tally();
         var moves = new ChatMoves(node.BalancerPort, tally);
-        var memory = new List<MemorySample> { new(TimeSpan.Zero, "started", node.RssBytes()) };
+        var memory = new List<MemorySample> { new(TimeSpan.Zero, "started", node.Meter.RssBytes()) };
         console.WriteLine($"soak: node pid {node.Pid}, balancer port {node.BalancerPort}, {options.Servers} servers of {options.Capacity}; {options.WellBehaved} well-behaved and {options.Misbehaving} misbehaving clients for {options.Duration.TotalMinutes:0.#} min");
 
         var clock = Stopwatch.StartNew();
@@ -32,7 +32,7 @@ public sealed class SoakRun(SoakOptions options, TextWriter console)
         }
 
         var joinTime = clock.Elapsed;
-        memory.Add(new MemorySample(clock.Elapsed, $"{joined.Count} joined", node.RssBytes()));
+        memory.Add(new MemorySample(clock.Elapsed, $"{joined.Count} joined", node.Meter.RssBytes()));
         console.WriteLine($"soak: {joined.Count} of {everyone.Count} well-behaved clients joined in {joinTime.TotalSeconds:0.0} s");
 
         using var stopChatting = new CancellationTokenSource();
@@ -47,7 +47,7 @@ public sealed class SoakRun(SoakOptions options, TextWriter console)
         {
             var left = options.Duration - (clock.Elapsed - chatStart);
             await Task.Delay(left < SampleEvery ? left : SampleEvery);
-            var sample = new MemorySample(clock.Elapsed, "chatting", node.RssBytes());
+            var sample = new MemorySample(clock.Elapsed, "chatting", node.Meter.RssBytes());
             memory.Add(sample);
             console.WriteLine(
                 $"soak: {sample.At:mm\\:ss} rss {sample.Megabytes:0.0} MB, {joined.Sum(client => client.Sent)} lines said, joins {tally.Joins}, lost {tally.Lost}, problems {tally.Problems.Values.Sum()}");
@@ -74,10 +74,10 @@ public sealed class SoakRun(SoakOptions options, TextWriter console)
             }
         }
 
-        memory.Add(new MemorySample(clock.Elapsed, "before leaving", node.RssBytes()));
+        memory.Add(new MemorySample(clock.Elapsed, "before leaving", node.Meter.RssBytes()));
         await Task.WhenAll(joined.Select(client => client.LeaveAsync()));
-        memory.Add(new MemorySample(clock.Elapsed, "all left", node.RssBytes()));
-        var cpu = node.CpuTime();
+        memory.Add(new MemorySample(clock.Elapsed, "all left", node.Meter.RssBytes()));
+        var cpu = node.Meter.CpuTime();
         var exitCode = await node.StopAsync();
         console.WriteLine($"soak: node stopped with exit code {exitCode}; reading storage.db");
 

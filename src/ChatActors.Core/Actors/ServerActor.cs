@@ -26,6 +26,9 @@ public sealed class ServerActor : ReceiveActor, IWithStash
     private readonly IActorRef _gate;
     private readonly ChatServices _services;
 
+    /// <summary>A node's configuration (base.conf) gives sessions the mailbox that holds no queue while idle; a bare test system has none.</summary>
+    private readonly bool _leanSessionMailbox = Context.System.Settings.Config.HasPath(SessionMailbox.ConfigPath);
+
     /// <summary>The node it runs on, as the live view names it (host:port of Akka.Remote).</summary>
     private readonly string _node;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -208,11 +211,10 @@ public sealed class ServerActor : ReceiveActor, IWithStash
         ReportLoad();
     }
 
-    /// <summary>A node's configuration (base.conf) gives sessions the mailbox that holds no queue while idle.</summary>
     private Props SessionProps(Socket socket, ConnectionWriter connection)
     {
         var props = ClientSession.Props(socket, connection, _settings.Session, _services);
-        return Context.System.Settings.Config.HasPath(SessionMailbox.ConfigPath) ? props.WithMailbox(SessionMailbox.ConfigPath) : props;
+        return _leanSessionMailbox ? props.WithMailbox(SessionMailbox.ConfigPath) : props;
     }
 
     /// <summary>The client sees <c>Server busy</c> only once it is counted lost; uncounted, the connection just closes.</summary>

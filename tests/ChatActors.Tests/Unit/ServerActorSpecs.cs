@@ -21,7 +21,11 @@ public class ServerActorSpecs : Akka.TestKit.Xunit2.TestKit
     private readonly TestProbe _gate;
     private readonly TestProbe _live;
 
+    /// <summary>As base.conf has it, so that the server gives its sessions that mailbox.</summary>
+    private const string SessionMailboxConfig = "chat-actors.session-mailbox.mailbox-type = \"ChatActors.Actors.SessionMailbox, ChatActors.Core\"";
+
     public ServerActorSpecs()
+        : base(SessionMailboxConfig)
     {
         _balancer = CreateTestProbe();
         _names = CreateTestProbe();
@@ -194,5 +198,16 @@ public class ServerActorSpecs : Akka.TestKit.Xunit2.TestKit
         _stats.Reply(Counted.Instance);
         await ExpectTerminatedAsync(server);
         Assert.Equal(string.Empty, await ann.ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task Its_sessions_get_the_mailbox_of_the_configuration_that_holds_no_queue_while_idle()
+    {
+        var (_, port) = StartServer(capacity: 5);
+        await using var client = await ConnectAsync(port);
+        var (_, session) = await JoinAsync(client, "ann");
+
+        var cell = (ActorCell)((ActorRefWithCell)session).Underlying;
+        Assert.IsType<SessionMessageQueue>(cell.Mailbox!.MessageQueue);
     }
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace ChatActors.Bench;
+namespace ChatActors.Harness;
 
 /// <summary>Resident memory and CPU time of a server process on this machine, from /proc.</summary>
 public sealed class ProcessMeter(int pid)
