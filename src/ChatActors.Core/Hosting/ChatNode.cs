@@ -357,8 +357,14 @@ public sealed class ChatNode : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A listener whose queue of connections not yet accepted is as long as the system allows
+    /// (net.core.somaxconn on Linux): when a thousand clients connect at the same moment, a
+    /// connection the queue cannot hold is dropped and its client waits a second or more to try
+    /// again; with 512 a burst of 1,000 joins took twice as long (docs/BENCHMARKS.md).
+    /// </summary>
     /// <param name="shared">Lets the balancer edges of several nodes on this machine listen on one port (SO_REUSEPORT, Linux).</param>
-    private static Socket Listen(string host, int port, bool shared, string? purpose = null)
+    internal static Socket Listen(string host, int port, bool shared, string? purpose = null)
     {
         var address = Resolve(host);
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -376,7 +382,7 @@ public sealed class ChatNode : IAsyncDisposable
             }
 
             socket.Bind(new IPEndPoint(address, port));
-            socket.Listen(512);
+            socket.Listen();
             return socket;
         }
         catch (SocketException ex)
