@@ -16,6 +16,13 @@ public static class IdleScenario
 {
     private const int WarmUpClients = 100;
 
+    /// <summary>
+    /// The memory is taken once the clients have been idle this long, as they are on a chat
+    /// server most of the time: the node gives back what the burst of joins left behind when it
+    /// has been quiet for one of its checks (memory-trim-interval, 5 s).
+    /// </summary>
+    private static readonly TimeSpan IdleHold = TimeSpan.FromSeconds(15);
+
     public static async Task<IdleResult> RunAsync(ILoadTarget target, int clients, CancellationToken cancel)
     {
         var meter = target.Meter ?? throw new BenchException("the idle scenario needs the server's process (--node-pid for a running node)");
@@ -36,6 +43,7 @@ public static class IdleScenario
                 }, batch: 200);
                 await WaitUntilReadAllAsync(connections);
                 await meter.WaitUntilQuietAsync(TimeSpan.FromSeconds(30));
+                await Task.Delay(IdleHold, cancel);
             }
 
             return new IdleResult(clients, before, meter.RssBytes());

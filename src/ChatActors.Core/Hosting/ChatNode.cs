@@ -96,6 +96,11 @@ public sealed class ChatNode : IAsyncDisposable
 
             system = await StartClusterAsync(config, options, stopping);
             system.ActorOf(ClusterEventLogger.Props(), "cluster-events");
+            if (options.MemoryTrimInterval > TimeSpan.Zero)
+            {
+                system.ActorOf(MemoryTrim.Props(new MemoryTrim.RuntimeCollector(), options.MemoryTrimInterval), "memory-trim");
+            }
+
             var mediator = DistributedPubSub.Get(system).Mediator;
             var dbWriter = Singleton(system, "db-writer", StorageRole, FlushAndStop.Instance, () =>
                 DbWriter.Props(options.Db, JournalReaderFor(system), DbWriterSettings.Default with { FlushInterval = options.DbFlushInterval }));

@@ -39,7 +39,8 @@ public sealed record ChatOptions(
     TimeSpan StatsAcceptTimeout,
     TimeSpan UnjoinedTimeout,
     InputLimits Input,
-    AddressLimits AddressLimits)
+    AddressLimits AddressLimits,
+    TimeSpan MemoryTrimInterval)
 {
     public const string Section = "chat-actors";
 
@@ -122,7 +123,8 @@ public sealed record ChatOptions(
                 GetInt(chat, "address-connections-per-node", 1, int.MaxValue),
                 GetPositiveDouble(chat, "address-balancer-connects-per-second"),
                 GetInt(chat, "address-balancer-connect-burst", 1, int.MaxValue),
-                chat.GetBoolean("address-limits-exempt-loopback", true)));
+                chat.GetBoolean("address-limits-exempt-loopback", true)),
+            chat.GetTimeSpan("memory-trim-interval", TimeSpan.Zero));
     }
 
     /// <summary>"host:port, host:port" as Akka addresses of this actor system.</summary>
