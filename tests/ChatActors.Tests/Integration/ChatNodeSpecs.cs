@@ -35,6 +35,17 @@ public class ChatNodeSpecs
         Assert.Equal(["ann joined the server", "ann : first", "ann : last words", "ann exited the server", "carl joined the server"], seen);
     }
 
+    [Theory]
+    [InlineData("", true)]
+    [InlineData("chat-actors.memory-trim-interval = 0s", false)]
+    public async Task A_node_gives_memory_back_after_busy_spells_unless_told_not_to(string hocon, bool trims)
+    {
+        await using var node = await TestNode.StartAsync(servers: 1, extraHocon: hocon);
+        var trim = await node.System.ActorSelection("/user/memory-trim").ResolveOne(TimeSpan.FromSeconds(5))
+            .ContinueWith(resolved => resolved.IsCompletedSuccessfully);
+        Assert.Equal(trims, trim);
+    }
+
     [Fact]
     public async Task The_balancer_answers_with_a_python_tuple_and_closes_without_a_newline()
     {
