@@ -94,16 +94,6 @@ public sealed class ClientSession : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            case BytesReceived received:
-                Decode(received);
-                HandleJoinAttempts();
-                break;
-            case ConnectionClosed:
-                // A join sent without its line end just before the close still joins (and leaves at once).
-                _connectionClosed = true;
-                TakeLastLine();
-                HandleJoinAttempts();
-                break;
             case OutboundOverflowed or EndSession:
                 Context.Stop(Self);
                 break;
@@ -113,20 +103,50 @@ public sealed class ClientSession : UntypedActor, IWithTimers
             case UnjoinedTooLong:
                 CloseUnjoined();
                 break;
-            case ResumeReading:
-                ReadMoreWhenDue();
-                break;
-            case LinesDue:
-                _linesPaused = false;
-                HandleJoinAttempts();
-                break;
             case FloodCutOff:
                 CutOff();
                 Context.Stop(Self);
                 break;
             default:
-                Unhandled(message);
+                ReceiveReading(message);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// The client's bytes and their pacing, alike in the two phases that read: before the join
+    /// (its lines are join attempts) and in the chat (they are said). What the client sent before
+    /// it closed still counts: a join sent without its line end still joins (and leaves at once),
+    /// and a last chat line is still said.
+    /// </summary>
+    private void ReceiveReading(object message)
+    {
+        switch (message)
+        {
+            case BytesReceived received:
+                Decode(received);
+                break;
+            case ConnectionClosed:
+                OnConnectionClosed();
+                break;
+            case ResumeReading:
+                ReadMoreWhenDue();
+                return;
+            case LinesDue:
+                _linesPaused = false;
+                break;
+            default:
+                Unhandled(message);
+                return;
+        }
+
+        if (_inChat)
+        {
+            HandleChat();
+        }
+        else
+        {
+            HandleJoinAttempts();
         }
     }
 
@@ -192,16 +212,6 @@ public sealed class ClientSession : UntypedActor, IWithTimers
         {
             case BytesReceived received when TryBroadcastAsRead(received):
                 break;
-            case BytesReceived received:
-                Decode(received);
-                HandleChat();
-                break;
-            case ConnectionClosed:
-                // What the client sent before it closed is still said; then it leaves.
-                _connectionClosed = true;
-                TakeLastLine();
-                HandleChat();
-                break;
             case OutboundOverflowed:
                 _log.Warning("{0} on {1} did not read its messages and was disconnected", _name, _settings.ServerName);
                 Leave(rating: null);
@@ -209,19 +219,12 @@ public sealed class ClientSession : UntypedActor, IWithTimers
             case EndSession:
                 Leave(rating: null);
                 break;
-            case ResumeReading:
-                ReadMoreWhenDue();
-                break;
-            case LinesDue:
-                _linesPaused = false;
-                HandleChat();
-                break;
             case FloodCutOff:
                 CutOff();
                 Leave(rating: null);
                 break;
             default:
-                Unhandled(message);
+                ReceiveReading(message);
                 break;
         }
     }
@@ -255,8 +258,7 @@ public sealed class ClientSession : UntypedActor, IWithTimers
                 Decode(received);
                 break;
             case ConnectionClosed:
-                _connectionClosed = true;
-                TakeLastLine();
+                OnConnectionClosed();
                 break;
             case OutboundOverflowed:
                 _connectionClosed = true;
@@ -333,12 +335,20 @@ public sealed class ClientSession : UntypedActor, IWithTimers
             _inbox.Enqueue(frame);
         }
 
+        ChargeRead(received);
+    }
+
+    /// <summary>The read's bytes are paid for, and the reader waits for <see cref="ReadMoreWhenDue"/>.</summary>
+    private void ChargeRead(BytesReceived received)
+    {
         _readerWaiting = true;
         _pacer.Read(received.Bytes.Length, Now);
     }
 
-    private void TakeLastLine()
+    /// <summary>The client closed: a last line sent without its line end still waits in the inbox.</summary>
+    private void OnConnectionClosed()
     {
+        _connectionClosed = true;
         foreach (var frame in _decoder.Finish())
         {
             _inbox.Enqueue(frame);
@@ -450,8 +460,7 @@ public sealed class ClientSession : UntypedActor, IWithTimers
             return false;
         }
 
-        _readerWaiting = true;
-        _pacer.Read(received.Bytes.Length, Now);
+        ChargeRead(received);
         Publish(received.Bytes, ActorRefs.Nobody);
         ReadMoreWhenDue();
         return true;

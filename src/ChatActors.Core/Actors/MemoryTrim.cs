@@ -10,8 +10,8 @@ public interface IGarbageCollector
     /// <summary>Every byte the process has allocated since it started.</summary>
     long AllocatedBytes { get; }
 
-    /// <summary>A full, compacting collection that gives the memory it frees back to the system.</summary>
-    void CollectAndReturnMemory();
+    /// <summary>A full, compacting collection that gives the memory it frees back to the system; how many bytes of heap it gave back.</summary>
+    long CollectAndReturnMemory();
 }
 
 /// <summary>
@@ -60,15 +60,10 @@ public sealed class MemoryTrim : ReceiveActor, IWithTimers
         _allocatedAtLastCheck = allocated;
         if (quiet && allocated - _allocatedAtLastTrim >= BusyBytes)
         {
-            var workingSet = Environment.WorkingSet;
             var pause = Stopwatch.StartNew();
-            _collector.CollectAndReturnMemory();
+            var returned = _collector.CollectAndReturnMemory();
             _allocatedAtLastTrim = _allocatedAtLastCheck = _collector.AllocatedBytes;
-            _log.Info(
-                "Quiet after a busy spell: one full garbage collection ({0} ms) took the node's memory from {1} MB to {2} MB",
-                pause.ElapsedMilliseconds,
-                workingSet >> 20,
-                Environment.WorkingSet >> 20);
+            _log.Info("Quiet after a busy spell: one full garbage collection ({0} ms) gave {1} MB of heap back to the system", pause.ElapsedMilliseconds, returned >> 20);
         }
     }
 
@@ -77,7 +72,12 @@ public sealed class MemoryTrim : ReceiveActor, IWithTimers
     {
         public long AllocatedBytes => GC.GetTotalAllocatedBytes();
 
-        public void CollectAndReturnMemory() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        public long CollectAndReturnMemory()
+        {
+            var committed = GC.GetGCMemoryInfo().TotalCommittedBytes;
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            return committed - GC.GetGCMemoryInfo().TotalCommittedBytes;
+        }
     }
 
     /// <summary>Look now (its timer sends it every check interval).</summary>
