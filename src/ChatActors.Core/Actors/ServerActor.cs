@@ -82,7 +82,6 @@ public sealed class ServerActor : ReceiveActor, IWithStash
     private void StartServing()
     {
         _balancer.Tell(Registration);
-        _services.LiveFeed.Tell(new Subscribe(LiveViewTopic.Name, Self));
         LiveViewTopic.Publish(_services.LiveFeed, Shown);
         _ = AcceptLoop.RunAsync(_listener, Self, _accepting.Token);
         _log.Debug("{0} listening on port {1}", _settings.Name, Port);

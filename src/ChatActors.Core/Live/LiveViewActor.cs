@@ -34,8 +34,10 @@ public sealed class LiveViewActor : ReceiveActor
 
         Receive<SubscribeAck>(_ =>
         {
-            // Subscribed: from now on no news is missed, so ask for what is there already.
-            LiveViewTopic.Publish(_feed, new ShowLiveView(Self));
+            // Subscribed: from now on no news is missed, so ask for what is there already. The
+            // servers hear it on the chat topic they hold anyway, so that the live-view news
+            // reaches only the views.
+            _feed.Tell(new Publish(ChatTopic.Name, new ShowLiveView(Self)));
             _stats.Tell(GetStats.Instance);
         });
         Receive<StatsSnapshot>(stats => Update(_model with { Stats = stats }));

@@ -14,5 +14,5 @@ public sealed record ServerShown(IActorRef Server, string Name, string Node, int
 /// <summary>One line of the live view's rolling log: a join, a leave, a client turned away.</summary>
 public sealed record LiveEvent(DateTime At, string Text) : IChatMessage;
 
-/// <summary>Published by a live view that starts: every server answers <see cref="ReplyTo"/> with its <see cref="ServerShown"/>.</summary>
+/// <summary>Published on the chat topic by a live view that starts: every server answers <see cref="ReplyTo"/> with its <see cref="ServerShown"/>.</summary>
 public sealed record ShowLiveView(IActorRef ReplyTo) : IChatMessage;

@@ -40,7 +40,8 @@ public class LiveViewSpecs : Akka.TestKit.Xunit2.TestKit
     public void A_view_that_starts_asks_every_server_and_the_stats_actor_for_what_they_hold()
     {
         var view = StartView();
-        Assert.Equal(new ShowLiveView(view), _feed.ExpectMsg<Publish>().Message);
+        var ask = _feed.ExpectMsg<Publish>();
+        Assert.Equal((ChatTopic.Name, new ShowLiveView(view)), (ask.Topic, ask.Message));
         _stats.ExpectMsg<GetStats>();
     }
 

@@ -81,8 +81,9 @@ public class ServerActorSpecs : Akka.TestKit.Xunit2.TestKit
     public async Task It_shows_the_live_view_who_is_online_who_joined_last_and_what_happened()
     {
         var (server, port) = StartServer(capacity: 5);
-        var started = (Publish)await _live.FishForMessageAsync(message => message is Publish { Message: ServerShown });
-        Assert.Equal(new ServerShown(server, "Server-1", "this node", port, 5, 0, null), started.Message);
+        // It only publishes there: the views' news is not for the servers (a view asks them on the chat topic).
+        var started = _live.ExpectMsg<Publish>();
+        Assert.Equal((LiveViewTopic.Name, new ServerShown(server, "Server-1", "this node", port, 5, 0, null)), (started.Topic, started.Message));
 
         var (ann, _) = await JoinAsync(await ConnectAsync(port), "ann");
         await _live.FishForMessageAsync(message => message is Publish { Message: LiveEvent { Text: "ann joined Server-1" } });
