@@ -41,6 +41,9 @@ static int log_fd = -1, events_to_log;
 
 static void ignore(ssize_t result) { (void)result; }
 
+/// An approach or a join that must be in the log before this round's answers go out.
+static void count_event(void) { if (log_fd >= 0) events_to_log++; }
+
 static void queue_output(int fd, const char *bytes, int length) {
   if (output_length[fd] + length > output_capacity[fd]) {
     output_capacity[fd] = (output_length[fd] + length) * 2;
@@ -86,7 +89,7 @@ static void read_client(int fd) {
   if (!is_joined[fd]) {
     is_joined[fd] = 1;
     joined[joined_count++] = fd;
-    events_to_log++;
+    count_event();
     for (int i = 0; i < joined_count; i++) queue_output(joined[i], pending_line[fd], line_end - pending_line[fd] + 1);
   }
   pending_length[fd] = 0;
@@ -131,7 +134,7 @@ int main(int argc, char **argv) {
       if (fd == balancer) {
         while ((client = accept4(balancer, NULL, NULL, 0)) >= 0) {
           balancer_waiting[balancer_waiting_count++] = client;
-          if (log_fd >= 0) events_to_log++;
+          count_event();
         }
       } else if (fd == server) {
         while ((client = accept4(server, NULL, NULL, SOCK_NONBLOCK)) >= 0) {
@@ -146,7 +149,6 @@ int main(int argc, char **argv) {
         read_client(fd);
       }
     }
-    if (log_fd < 0) events_to_log = 0;
     end_round(balancer_reply, balancer_reply_length);
   }
 }

@@ -95,7 +95,6 @@ public sealed class ServerActor : ReceiveActor, IWithStash
     {
         Receive<ChatLines>(FanOut);
         Receive<TopicProbe>(_ => { });
-        Receive<SubscribeAck>(_ => { });
         Receive<AwaitServing>(_ => Sender.Tell(new ServerServing(_settings.Name, Port)));
         Receive<ConnectionAccepted>(accepted =>
         {

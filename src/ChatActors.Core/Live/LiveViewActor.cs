@@ -25,7 +25,7 @@ public sealed class LiveViewActor : ReceiveActor
     private readonly Dictionary<IActorRef, string> _servers = new();
     private LiveModel _model = LiveModel.Empty;
 
-    /// <param name="feed">The DistributedPubSub mediator that carries the live-view topic.</param>
+    /// <param name="feed">The DistributedPubSub mediator: the live-view topic it listens to, and the chat topic it asks the servers on.</param>
     public LiveViewActor(IActorRef feed, IActorRef stats, ILiveScreen screen)
     {
         _feed = feed;
