@@ -93,6 +93,10 @@ public sealed class ChatNode : IAsyncDisposable
 
             CheckRemotePortIsFree(options);
             var legacyCounters = storage ? StorageDatabase.Prepare(options.Db) : null;
+            if (storage && options.JournalDbPath != options.DbPath)
+            {
+                StorageDatabase.PrepareJournalFile(options.JournalDb);
+            }
 
             system = await StartClusterAsync(config, options, stopping);
             system.ActorOf(ClusterEventLogger.Props(), "cluster-events");

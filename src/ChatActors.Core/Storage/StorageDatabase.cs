@@ -33,7 +33,7 @@ public static class StorageDatabase
         try
         {
             using var connection = Open(db);
-            Execute(connection, "PRAGMA journal_mode=WAL");
+            UseWriteAheadLog(connection);
             // The nodes of the process approach start together on one file: one at a time here.
             using var transaction = connection.BeginTransaction(deferred: false);
             foreach (var (table, columns, create) in OriginalTables)
@@ -59,6 +59,24 @@ public static class StorageDatabase
         catch (SqliteException ex)
         {
             throw new ChatStartupException($"{path}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Switches the stats journal's own file (<c>chat-actors.journal-db</c>) to WAL, as storage.db
+    /// is: otherwise a program reading the journal would hold off every count while it reads,
+    /// and every commit would create and delete a rollback journal.
+    /// </summary>
+    public static void PrepareJournalFile(StorageFile journal)
+    {
+        try
+        {
+            using var connection = Open(journal);
+            UseWriteAheadLog(connection);
+        }
+        catch (SqliteException ex)
+        {
+            throw new ChatStartupException($"{journal.Path}: {ex.Message}", ex);
         }
     }
 
@@ -156,6 +174,8 @@ public static class StorageDatabase
         SqliteBusyTimeout.Apply(connection, db.BusyTimeout);
         return connection;
     }
+
+    private static void UseWriteAheadLog(SqliteConnection connection) => Execute(connection, "PRAGMA journal_mode=WAL");
 
     private static List<string> ColumnsOf(SqliteConnection connection, SqliteTransaction transaction, string table)
     {

@@ -1,11 +1,12 @@
 using ChatActors.Hosting;
 using ChatActors.Messages;
 using ChatActors.Tests.Support;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ChatActors.Tests.Integration;
 
-/// <summary>The stats journal in storage.db: rows keep the identity of their join, and the journal stays small.</summary>
+/// <summary>The stats journal, in storage.db or a file of its own: rows keep the identity of their join, the journal stays small, and reading it holds up no count.</summary>
 public class StatsJournalSpecs
 {
     private readonly string _dbPath = TestNode.NewDatabasePath();
@@ -59,5 +60,26 @@ public class StatsJournalSpecs
         await Eventually.HoldsAsync(
             () => SqliteFile.Rows(_dbPath, "SELECT Total_Approaches FROM server") is [["36"]],
             "the 36th approach in storage.db");
+    }
+
+    [Fact]
+    public async Task A_journal_in_a_file_of_its_own_can_be_read_while_clients_join()
+    {
+        var journalPath = TestNode.NewDatabasePath();
+        await using var node = await TestNode.StartAsync(servers: 1, dbPath: _dbPath, extraHocon: $"chat-actors.journal-db = {ChatConfig.Quote(journalPath)}");
+        Assert.NotNull(await ChatClient.AskBalancerAsync(node.BalancerPort));
+
+        // A program in the middle of reading the journal, as a DB browser left open would be.
+        await using var reader = new SqliteConnection($"Data Source={journalPath};Pooling=False");
+        reader.Open();
+        using var reading = reader.BeginTransaction(deferred: true);
+        using (var count = reader.CreateCommand())
+        {
+            count.CommandText = "SELECT COUNT(*) FROM journal";
+            Assert.Equal(1L, count.ExecuteScalar());
+        }
+
+        await using var ann = await ChatClient.JoinAsync(node.ServerPorts[0], "ann");
+        Assert.Equal([["wal"]], SqliteFile.Rows(journalPath, "PRAGMA journal_mode"));
     }
 }
