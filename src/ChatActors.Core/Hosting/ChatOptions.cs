@@ -124,7 +124,7 @@ public sealed record ChatOptions(
                 GetPositiveDouble(chat, "address-balancer-connects-per-second"),
                 GetInt(chat, "address-balancer-connect-burst", 1, int.MaxValue),
                 chat.GetBoolean("address-limits-exempt-loopback", true)),
-            chat.GetTimeSpan("memory-trim-interval", TimeSpan.Zero));
+            GetTimeOrNever(chat, "memory-trim-interval", TimeSpan.FromSeconds(5)));
     }
 
     /// <summary>"host:port, host:port" as Akka addresses of this actor system.</summary>
@@ -145,10 +145,26 @@ public sealed record ChatOptions(
         return seeds;
     }
 
-    private static TimeSpan GetPositiveTime(Config config, string key, TimeSpan fallback)
+    private static TimeSpan GetPositiveTime(Config config, string key, TimeSpan fallback) =>
+        GetTime(config, key, fallback, value => value > TimeSpan.Zero, "a positive time such as 5s");
+
+    private static TimeSpan GetTimeOrNever(Config config, string key, TimeSpan fallback) =>
+        GetTime(config, key, fallback, value => value >= TimeSpan.Zero, "a time such as 5s, or 0s for never");
+
+    private static TimeSpan GetTime(Config config, string key, TimeSpan fallback, Func<TimeSpan, bool> isValid, string expected)
     {
-        var value = config.GetTimeSpan(key, fallback);
-        return value > TimeSpan.Zero ? value : throw new ChatStartupException($"{key} must be a positive time such as 5s, not \"{config.GetString(key)}\"");
+        TimeSpan value;
+        try
+        {
+            value = config.GetTimeSpan(key, fallback);
+        }
+        catch (FormatException)
+        {
+            // Not a time at all (HOCON has no negative ones either): refused below like any other.
+            value = TimeSpan.MinValue;
+        }
+
+        return isValid(value) ? value : throw new ChatStartupException($"{key} must be {expected}, not \"{config.GetString(key)}\"");
     }
 
     private static double GetPositiveDouble(Config config, string key)
