@@ -121,23 +121,16 @@ public sealed class ClientSession : UntypedActor, IWithTimers
     /// </summary>
     private void ReceiveReading(object message)
     {
-        switch (message)
+        if (message is ResumeReading)
         {
-            case BytesReceived received:
-                Decode(received);
-                break;
-            case ConnectionClosed:
-                OnConnectionClosed();
-                break;
-            case ResumeReading:
-                ReadMoreWhenDue();
-                return;
-            case LinesDue:
-                _linesPaused = false;
-                break;
-            default:
-                Unhandled(message);
-                return;
+            ReadMoreWhenDue();
+            return;
+        }
+
+        if (!TakeInput(message))
+        {
+            Unhandled(message);
+            return;
         }
 
         if (_inChat)
@@ -254,12 +247,6 @@ public sealed class ClientSession : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            case BytesReceived received:
-                Decode(received);
-                break;
-            case ConnectionClosed:
-                OnConnectionClosed();
-                break;
             case OutboundOverflowed:
                 _connectionClosed = true;
                 break;
@@ -278,16 +265,39 @@ public sealed class ClientSession : UntypedActor, IWithTimers
             case ResumeReading:
                 // The inbox waits for the join's outcome, and the reader for the inbox.
                 break;
-            case LinesDue:
-                _linesPaused = false;
-                break;
             case FloodCutOff:
                 CutOff();
                 _connectionClosed = true;
                 break;
             default:
-                Unhandled(message);
+                if (!TakeInput(message))
+                {
+                    Unhandled(message);
+                }
+
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Takes what the client sent into the inbox (its bytes, its close, the end of a pause of
+    /// its lines), in every phase that reads; false for any other message.
+    /// </summary>
+    private bool TakeInput(object message)
+    {
+        switch (message)
+        {
+            case BytesReceived received:
+                Decode(received);
+                return true;
+            case ConnectionClosed:
+                OnConnectionClosed();
+                return true;
+            case LinesDue:
+                _linesPaused = false;
+                return true;
+            default:
+                return false;
         }
     }
 
