@@ -90,7 +90,7 @@ public sealed record ChatOptions(
             seedNodes,
             chat.GetBoolean("balancer-edge", true),
             approach == "process",
-            chat.GetTimeSpan("relearn-window", TimeSpan.FromSeconds(1)),
+            GetTimeOrZero(chat, "relearn-window", TimeSpan.FromSeconds(1)),
             algorithm,
             GetInt(chat, "capacity", 1, 1_000_000),
             dbPath,
@@ -101,12 +101,12 @@ public sealed record ChatOptions(
             GetInt(chat, "remote-port", 0, 65535),
             GetInt(chat, "max-line-bytes", 1, 1 << 24),
             new OutboundLimits(GetInt(chat, "outbound-max-messages", 1, int.MaxValue), GetLong(chat, "outbound-max-bytes", 1)),
-            chat.GetTimeSpan("reservation-timeout"),
-            chat.GetTimeSpan("balancer-reply-timeout"),
-            chat.GetTimeSpan("close-drain-timeout"),
-            chat.GetTimeSpan("join-timeout"),
+            GetTimeOrZero(chat, "reservation-timeout", TimeSpan.FromSeconds(10)),
+            GetPositiveTime(chat, "balancer-reply-timeout", TimeSpan.FromSeconds(3)),
+            GetPositiveTime(chat, "close-drain-timeout", TimeSpan.FromSeconds(5)),
+            GetPositiveTime(chat, "join-timeout", TimeSpan.FromSeconds(10)),
             string.IsNullOrWhiteSpace(journalDb) ? dbPath : Path.GetFullPath(journalDb),
-            chat.GetTimeSpan("db-flush-interval", TimeSpan.FromMilliseconds(250)),
+            GetPositiveTime(chat, "db-flush-interval", TimeSpan.FromMilliseconds(250)),
             GetInt(chat, "stats-snapshot-interval", 1, int.MaxValue),
             GetPositiveTime(chat, "db-busy-timeout", TimeSpan.FromSeconds(5)),
             GetPositiveTime(chat, "journal-patience", TimeSpan.FromSeconds(90)),
@@ -147,6 +147,10 @@ public sealed record ChatOptions(
 
     private static TimeSpan GetPositiveTime(Config config, string key, TimeSpan fallback) =>
         GetTime(config, key, fallback, value => value > TimeSpan.Zero, "a positive time such as 5s");
+
+    /// <summary>For the waits that may be left out: no relearning, no reservations held.</summary>
+    private static TimeSpan GetTimeOrZero(Config config, string key, TimeSpan fallback) =>
+        GetTime(config, key, fallback, value => value >= TimeSpan.Zero, "a time such as 5s, or 0s");
 
     private static TimeSpan GetTimeOrNever(Config config, string key, TimeSpan fallback) =>
         GetTime(config, key, fallback, value => value >= TimeSpan.Zero, "a time such as 5s, or 0s for never");

@@ -14,10 +14,26 @@ public class ChatOptionsSpecs
         Assert.Equal(TimeSpan.FromSeconds(seconds), ChatOptions.FromConfig(TestNode.Config(extraHocon: hocon)).MemoryTrimInterval);
 
     [Theory]
+    [InlineData("", 1, 10)]
+    [InlineData("chat-actors { relearn-window = 0s, reservation-timeout = 0s }", 0, 0)]
+    public void The_balancers_waits_may_be_left_out_with_0s(string hocon, int relearnSeconds, int reservationSeconds)
+    {
+        var options = ChatOptions.FromConfig(TestNode.Config(extraHocon: hocon));
+        Assert.Equal(TimeSpan.FromSeconds(relearnSeconds), options.RelearnWindow);
+        Assert.Equal(TimeSpan.FromSeconds(reservationSeconds), options.ReservationTimeout);
+    }
+
+    [Theory]
     [InlineData("memory-trim-interval = -5s", "memory-trim-interval must be a time such as 5s, or 0s for never, not \"-5s\"")]
     [InlineData("memory-trim-interval = soon", "memory-trim-interval must be a time such as 5s, or 0s for never, not \"soon\"")]
     [InlineData("journal-patience = soon", "journal-patience must be a positive time such as 5s, not \"soon\"")]
     [InlineData("journal-patience = 0s", "journal-patience must be a positive time such as 5s, not \"0s\"")]
+    [InlineData("join-timeout = 0s", "join-timeout must be a positive time such as 5s, not \"0s\"")]
+    [InlineData("balancer-reply-timeout = 0s", "balancer-reply-timeout must be a positive time such as 5s, not \"0s\"")]
+    [InlineData("close-drain-timeout = 0s", "close-drain-timeout must be a positive time such as 5s, not \"0s\"")]
+    [InlineData("db-flush-interval = later", "db-flush-interval must be a positive time such as 5s, not \"later\"")]
+    [InlineData("reservation-timeout = -1s", "reservation-timeout must be a time such as 5s, or 0s, not \"-1s\"")]
+    [InlineData("relearn-window = soon", "relearn-window must be a time such as 5s, or 0s, not \"soon\"")]
     public void A_time_that_makes_no_sense_is_refused_with_one_clear_line(string setting, string expected)
     {
         var error = Assert.Throws<ChatStartupException>(() => ChatOptions.FromConfig(TestNode.Config(extraHocon: $"chat-actors.{setting}")));
