@@ -55,11 +55,21 @@ public partial class ProcessClusterSpecs
             // A server node dies under its client: the client asks the balancer again and is served by another node.
             var ann = await ChatClient.JoinThroughBalancerAsync(balancerPort, "ann");
             var deadPort = ann.RemotePort;
-            Kill(NodeProcesses.Find("--remote-port", Remote(deadPort - serverPort + 1)));
+            var deadNode = deadPort - serverPort + 1;
+            Kill(NodeProcesses.Find("--remote-port", Remote(deadNode)));
             await ann.ReadToEndAsync();
             await ann.DisposeAsync();
             ann = await RejoinAsync(balancerPort, "ann", deadPort);
             Assert.NotEqual(deadPort, ann.RemotePort);
+
+            // A second death only after the cluster has settled the first: were node 0 killed
+            // while the first node's downing still spread, two of four nodes would be unreachable
+            // at once, and keep-majority downs the two survivors of such an even split.
+            await Eventually.HoldsAsync(
+                () => Enumerable.Range(1, 3).Where(node => node != deadNode)
+                    .All(node => LogLines(logs, node).Any(line => line.Contains($":{Remote(deadNode)} is gone", StringComparison.Ordinal))),
+                "the other server nodes have removed the killed one",
+                FailoverTimeout);
 
             // Node 0 holds the singletons (it is the oldest) and an edge: after its death the
             // balancer port still answers, and the stats move to another node with every count.
@@ -194,17 +204,19 @@ public partial class ProcessClusterSpecs
 
     /// <summary>The stats lines of the server nodes' logs that a stats actor logged after recovering on a new node.</summary>
     private static IEnumerable<string> RecoveredStatsLines(string logs) =>
-        Enumerable.Range(1, 3).SelectMany(node =>
-        {
-            var path = Path.Combine(logs, $"node-{node}.log");
-            var lines = File.Exists(path) ? ReadShared(path) : [];
-            return lines
-                .SkipWhile(line => !line.Contains("Stats recovered on", StringComparison.Ordinal))
-                .Where(line => StatsLine().IsMatch(line));
-        });
+        Enumerable.Range(1, 3).SelectMany(node => LogLines(logs, node)
+            .SkipWhile(line => !line.Contains("Stats recovered on", StringComparison.Ordinal))
+            .Where(line => StatsLine().IsMatch(line)));
 
-    private static string[] ReadShared(string path)
+    /// <summary>What node <paramref name="node"/> has logged so far, read while it still writes.</summary>
+    private static string[] LogLines(string logs, int node)
     {
+        var path = Path.Combine(logs, $"node-{node}.log");
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         return new StreamReader(stream).ReadToEnd().Split('\n');
     }
