@@ -141,9 +141,12 @@ try {
     $nodes = @($nodeArguments | ForEach-Object { Start-Node $_ })
 
     # A node that was killed (SIGKILL: exit code 137) is started again and rejoins the
-    # cluster, and so is a restarted node that could not rejoin (up to 5 times). Node 0
-    # failing at its first start ends the run; Ctrl+C ends it through the finally block.
+    # cluster, and so are a node that stopped by itself after it was up (exit code 3: the
+    # cluster downed it, say the half that lost an even split) and a restarted node that
+    # could not rejoin (up to 5 times each). Node 0 failing at its first start ends the run;
+    # Ctrl+C ends it through the finally block.
     $killed = 137
+    $stoppedByItself = 3
     $restarts = @{}
     $reported = @{}
     :watching while ($true) {
@@ -154,7 +157,7 @@ try {
             }
             $code = $nodes[$i].ExitCode
             $restarted = [int]$restarts[$i]
-            if ($nodes.Count -gt 1 -and ($code -eq $killed -or ($restarted -gt 0 -and $code -ne 0 -and $restarted -lt 5))) {
+            if ($nodes.Count -gt 1 -and ($code -eq $killed -or (($code -eq $stoppedByItself -or $restarted -gt 0) -and $code -ne 0 -and $restarted -lt 5))) {
                 Write-Host "ChatActors: node $i exited with code $code; starting it again"
                 $restarts[$i] = $restarted + 1
                 $nodes[$i] = Start-Node $nodeArguments[$i]

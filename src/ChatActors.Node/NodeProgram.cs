@@ -18,6 +18,12 @@ public static class NodeProgram
 
     private static readonly TimeSpan ParentPollInterval = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// The node ran and then stopped by itself, most often because the cluster downed it; run.ps1
+    /// starts such a node again, as a node that was never up (exit code 1) is not.
+    /// </summary>
+    public const int StoppedByItselfExitCode = 3;
+
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors)
     {
         // Ctrl+C is taken from the start: a node still joining its cluster stops joining.
@@ -107,7 +113,7 @@ public static class NodeProgram
         if (ended == node.Terminated)
         {
             await errors.WriteLineAsync("ChatActors: the node stopped unexpectedly");
-            return 1;
+            return StoppedByItselfExitCode;
         }
 
         await output.WriteLineAsync("Stopping...");

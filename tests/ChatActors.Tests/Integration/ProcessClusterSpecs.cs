@@ -37,19 +37,7 @@ public partial class ProcessClusterSpecs
         try
         {
             var serverPorts = Enumerable.Range(serverPort, 3).ToHashSet();
-            var handedOut = new HashSet<int>();
-            await Eventually.HoldsAsync(
-                async () =>
-                {
-                    if (await HandedOutPortAsync(balancerPort) is { } port)
-                    {
-                        handedOut.Add(port);
-                    }
-
-                    return handedOut.SetEquals(serverPorts);
-                },
-                "the balancer hands out the servers of all three server nodes",
-                StartupTimeout);
+            await EveryServerHandedOutAsync(balancerPort, serverPorts, "the balancer hands out the servers of all three server nodes", StartupTimeout);
             Assert.Equal(4, Enumerable.Range(0, 4).Count(node => NodeProcesses.Find("--remote-port", Remote(node)).Count == 1));
 
             // A server node dies under its client: the client asks the balancer again and is served by another node.
@@ -111,6 +99,46 @@ public partial class ProcessClusterSpecs
     }
 
     [Fact]
+    public async Task Two_of_four_nodes_killed_at_once_and_the_two_that_lost_the_even_split_all_serve_again()
+    {
+        var dbPath = TestNode.NewDatabasePath();
+        var remotePort = NodeProcesses.FreeRange(4);
+        var serverPort = NodeProcesses.FreeRange(3);
+        var balancerPort = NodeProcesses.FreeRange(1);
+        string Remote(int node) => (remotePort + node).ToString(CultureInfo.InvariantCulture);
+
+        await using var cluster = await NodeProcess.StartRunScriptAsync(
+            Repository.Root,
+            "-Approach", "process", "-Servers", "3", "-Db", dbPath,
+            "-BalancerPort", balancerPort.ToString(CultureInfo.InvariantCulture),
+            "-ServerPort", serverPort.ToString(CultureInfo.InvariantCulture),
+            "-RemotePort", remotePort.ToString(CultureInfo.InvariantCulture));
+        try
+        {
+            var serverPorts = Enumerable.Range(serverPort, 3).ToHashSet();
+            await EveryServerHandedOutAsync(balancerPort, serverPorts, "the balancer hands out the servers of all three server nodes", StartupTimeout);
+
+            // Node 0 (the oldest) and node 1 die together. Nodes 2 and 3 are half of the cluster,
+            // and keep-majority gives an even split to the half with the oldest node, so they down
+            // themselves: run.ps1 starts all four again, and they form one cluster.
+            Kill([.. NodeProcesses.Find("--remote-port", Remote(0)), .. NodeProcesses.Find("--remote-port", Remote(1))]);
+            await Eventually.HoldsAsync(
+                () => cluster.Output.Contains($"ChatActors: node 2 exited with code 3; starting it again"),
+                "node 2 downed by the cluster and started again",
+                FailoverTimeout);
+            await EveryServerHandedOutAsync(balancerPort, serverPorts, "the balancer hands out all three servers again", FailoverTimeout);
+            Assert.Equal(4, Enumerable.Range(0, 4).Count(node => NodeProcesses.Find("--remote-port", Remote(node)).Count == 1));
+
+            var exitCode = await cluster.InterruptAsync();
+            Assert.True(exitCode == 0, $"exit code {exitCode}:\n{cluster.OutputText}");
+        }
+        finally
+        {
+            Kill(NodeProcesses.Find("--db", dbPath));
+        }
+    }
+
+    [Fact]
     public async Task No_node_outlives_run_ps1_killed_with_sigkill()
     {
         var dbPath = TestNode.NewDatabasePath();
@@ -163,6 +191,23 @@ public partial class ProcessClusterSpecs
             "a join through the balancer on a live server",
             FailoverTimeout);
         return client!;
+    }
+
+    private static async Task EveryServerHandedOutAsync(int balancerPort, IReadOnlySet<int> serverPorts, string what, TimeSpan timeout)
+    {
+        var handedOut = new HashSet<int>();
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                if (await HandedOutPortAsync(balancerPort) is { } port)
+                {
+                    handedOut.Add(port);
+                }
+
+                return handedOut.SetEquals(serverPorts);
+            },
+            what,
+            timeout);
     }
 
     /// <summary>
