@@ -123,7 +123,7 @@ public partial class ProcessClusterSpecs
             // themselves: run.ps1 starts all four again, and they form one cluster.
             Kill([.. NodeProcesses.Find("--remote-port", Remote(0)), .. NodeProcesses.Find("--remote-port", Remote(1))]);
             await Eventually.HoldsAsync(
-                () => cluster.Output.Contains($"ChatActors: node 2 exited with code 3; starting it again"),
+                () => cluster.Output.Contains("ChatActors: node 2 exited with code 3; starting it again"),
                 "node 2 downed by the cluster and started again",
                 FailoverTimeout);
             await EveryServerHandedOutAsync(balancerPort, serverPorts, "the balancer hands out all three servers again", FailoverTimeout);
