@@ -22,7 +22,7 @@ public static class NodeProgram
     /// The node ran and then stopped by itself, most often because the cluster downed it; run.ps1
     /// starts such a node again, as a node that was never up (exit code 1) is not.
     /// </summary>
-    public const int StoppedByItselfExitCode = 3;
+    private const int StoppedByItselfExitCode = 3;
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors)
     {

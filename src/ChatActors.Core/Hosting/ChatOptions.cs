@@ -90,7 +90,7 @@ public sealed record ChatOptions(
             seedNodes,
             chat.GetBoolean("balancer-edge", true),
             approach == "process",
-            GetTimeOrZero(chat, "relearn-window", TimeSpan.FromSeconds(1)),
+            GetTimeOrZero(chat, "relearn-window", TimeSpan.FromSeconds(1), "no wait"),
             algorithm,
             GetInt(chat, "capacity", 1, 1_000_000),
             dbPath,
@@ -101,7 +101,7 @@ public sealed record ChatOptions(
             GetInt(chat, "remote-port", 0, 65535),
             GetInt(chat, "max-line-bytes", 1, 1 << 24),
             new OutboundLimits(GetInt(chat, "outbound-max-messages", 1, int.MaxValue), GetLong(chat, "outbound-max-bytes", 1)),
-            GetTimeOrZero(chat, "reservation-timeout", TimeSpan.FromSeconds(10)),
+            GetTimeOrZero(chat, "reservation-timeout", TimeSpan.FromSeconds(10), "no reservations"),
             GetPositiveTime(chat, "balancer-reply-timeout", TimeSpan.FromSeconds(3)),
             GetPositiveTime(chat, "close-drain-timeout", TimeSpan.FromSeconds(5)),
             GetPositiveTime(chat, "join-timeout", TimeSpan.FromSeconds(10)),
@@ -124,7 +124,7 @@ public sealed record ChatOptions(
                 GetPositiveDouble(chat, "address-balancer-connects-per-second"),
                 GetInt(chat, "address-balancer-connect-burst", 1, int.MaxValue),
                 chat.GetBoolean("address-limits-exempt-loopback", true)),
-            GetTimeOrNever(chat, "memory-trim-interval", TimeSpan.FromSeconds(5)));
+            GetTimeOrZero(chat, "memory-trim-interval", TimeSpan.FromSeconds(5), "never"));
     }
 
     /// <summary>"host:port, host:port" as Akka addresses of this actor system.</summary>
@@ -148,12 +148,9 @@ public sealed record ChatOptions(
     private static TimeSpan GetPositiveTime(Config config, string key, TimeSpan fallback) =>
         GetTime(config, key, fallback, value => value > TimeSpan.Zero, "a positive time such as 5s");
 
-    /// <summary>For the waits that may be left out: no relearning, no reservations held.</summary>
-    private static TimeSpan GetTimeOrZero(Config config, string key, TimeSpan fallback) =>
-        GetTime(config, key, fallback, value => value >= TimeSpan.Zero, "a time such as 5s, or 0s");
-
-    private static TimeSpan GetTimeOrNever(Config config, string key, TimeSpan fallback) =>
-        GetTime(config, key, fallback, value => value >= TimeSpan.Zero, "a time such as 5s, or 0s for never");
+    /// <param name="zeroMeans">What 0s turns the setting into, for the error line.</param>
+    private static TimeSpan GetTimeOrZero(Config config, string key, TimeSpan fallback, string zeroMeans) =>
+        GetTime(config, key, fallback, value => value >= TimeSpan.Zero, $"a time such as 5s, or 0s for {zeroMeans}");
 
     private static TimeSpan GetTime(Config config, string key, TimeSpan fallback, Func<TimeSpan, bool> isValid, string expected)
     {

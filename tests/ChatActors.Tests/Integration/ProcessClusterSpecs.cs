@@ -23,31 +23,21 @@ public partial class ProcessClusterSpecs
     {
         var dbPath = TestNode.NewDatabasePath();
         var logs = Path.Combine(Path.GetDirectoryName(dbPath)!, "logs");
-        var remotePort = NodeProcesses.FreeRange(4);
-        var serverPort = NodeProcesses.FreeRange(3);
-        var balancerPort = NodeProcesses.FreeRange(1);
-        string Remote(int node) => (remotePort + node).ToString(CultureInfo.InvariantCulture);
-
-        await using var cluster = await NodeProcess.StartRunScriptAsync(
-            Repository.Root,
-            "-Approach", "process", "-Servers", "3", "-Db", dbPath,
-            "-BalancerPort", balancerPort.ToString(CultureInfo.InvariantCulture),
-            "-ServerPort", serverPort.ToString(CultureInfo.InvariantCulture),
-            "-RemotePort", remotePort.ToString(CultureInfo.InvariantCulture));
+        var nodes = FourNodes.OnFreePorts();
+        await using var cluster = await nodes.StartAsync(dbPath);
         try
         {
-            var serverPorts = Enumerable.Range(serverPort, 3).ToHashSet();
-            await EveryServerHandedOutAsync(balancerPort, serverPorts, "the balancer hands out the servers of all three server nodes", StartupTimeout);
-            Assert.Equal(4, Enumerable.Range(0, 4).Count(node => NodeProcesses.Find("--remote-port", Remote(node)).Count == 1));
+            await nodes.EveryServerHandedOutAsync("the balancer hands out the servers of all three server nodes", StartupTimeout);
+            Assert.True(nodes.EachRunsOnce);
 
             // A server node dies under its client: the client asks the balancer again and is served by another node.
-            var ann = await ChatClient.JoinThroughBalancerAsync(balancerPort, "ann");
+            var ann = await ChatClient.JoinThroughBalancerAsync(nodes.BalancerPort, "ann");
             var deadPort = ann.RemotePort;
-            var deadNode = deadPort - serverPort + 1;
-            Kill(NodeProcesses.Find("--remote-port", Remote(deadNode)));
+            var deadNode = deadPort - nodes.ServerPort + 1;
+            Kill(nodes.Find(deadNode));
             await ann.ReadToEndAsync();
             await ann.DisposeAsync();
-            ann = await RejoinAsync(balancerPort, "ann", deadPort);
+            ann = await RejoinAsync(nodes.BalancerPort, "ann", deadPort);
             Assert.NotEqual(deadPort, ann.RemotePort);
 
             // A second death only after the cluster has settled the first: were node 0 killed
@@ -55,16 +45,16 @@ public partial class ProcessClusterSpecs
             // at once, and keep-majority downs the two survivors of such an even split.
             await Eventually.HoldsAsync(
                 () => Enumerable.Range(1, 3).Where(node => node != deadNode)
-                    .All(node => LogLines(logs, node).Any(line => line.Contains($":{Remote(deadNode)} is gone", StringComparison.Ordinal))),
+                    .All(node => LogLines(logs, node).Any(line => line.Contains($":{nodes.RemotePort + deadNode} is gone", StringComparison.Ordinal))),
                 "the other server nodes have removed the killed one",
                 FailoverTimeout);
 
             // Node 0 holds the singletons (it is the oldest) and an edge: after its death the
             // balancer port still answers, and the stats move to another node with every count.
             var before = await StatsLineAsync(() => cluster.Output, "today=2 month=2 .* online=1$");
-            Kill(NodeProcesses.Find("--remote-port", Remote(0)));
+            Kill(nodes.Find(0));
             await Eventually.HoldsAsync(
-                async () => await HandedOutPortAsync(balancerPort) is not null,
+                async () => await HandedOutPortAsync(nodes.BalancerPort) is not null,
                 "the balancer answers with a server again",
                 FailoverTimeout);
             // The first line after the recovery has the journal's counts; online is relearned from the servers just after.
@@ -102,32 +92,22 @@ public partial class ProcessClusterSpecs
     public async Task Two_of_four_nodes_killed_at_once_and_the_two_that_lost_the_even_split_all_serve_again()
     {
         var dbPath = TestNode.NewDatabasePath();
-        var remotePort = NodeProcesses.FreeRange(4);
-        var serverPort = NodeProcesses.FreeRange(3);
-        var balancerPort = NodeProcesses.FreeRange(1);
-        string Remote(int node) => (remotePort + node).ToString(CultureInfo.InvariantCulture);
-
-        await using var cluster = await NodeProcess.StartRunScriptAsync(
-            Repository.Root,
-            "-Approach", "process", "-Servers", "3", "-Db", dbPath,
-            "-BalancerPort", balancerPort.ToString(CultureInfo.InvariantCulture),
-            "-ServerPort", serverPort.ToString(CultureInfo.InvariantCulture),
-            "-RemotePort", remotePort.ToString(CultureInfo.InvariantCulture));
+        var nodes = FourNodes.OnFreePorts();
+        await using var cluster = await nodes.StartAsync(dbPath);
         try
         {
-            var serverPorts = Enumerable.Range(serverPort, 3).ToHashSet();
-            await EveryServerHandedOutAsync(balancerPort, serverPorts, "the balancer hands out the servers of all three server nodes", StartupTimeout);
+            await nodes.EveryServerHandedOutAsync("the balancer hands out the servers of all three server nodes", StartupTimeout);
 
             // Node 0 (the oldest) and node 1 die together. Nodes 2 and 3 are half of the cluster,
             // and keep-majority gives an even split to the half with the oldest node, so they down
             // themselves: run.ps1 starts all four again, and they form one cluster.
-            Kill([.. NodeProcesses.Find("--remote-port", Remote(0)), .. NodeProcesses.Find("--remote-port", Remote(1))]);
+            Kill([.. nodes.Find(0), .. nodes.Find(1)]);
             await Eventually.HoldsAsync(
                 () => cluster.Output.Contains("ChatActors: node 2 exited with code 3; starting it again"),
                 "node 2 downed by the cluster and started again",
                 FailoverTimeout);
-            await EveryServerHandedOutAsync(balancerPort, serverPorts, "the balancer hands out all three servers again", FailoverTimeout);
-            Assert.Equal(4, Enumerable.Range(0, 4).Count(node => NodeProcesses.Find("--remote-port", Remote(node)).Count == 1));
+            await nodes.EveryServerHandedOutAsync("the balancer hands out all three servers again", FailoverTimeout);
+            Assert.True(nodes.EachRunsOnce);
 
             var exitCode = await cluster.InterruptAsync();
             Assert.True(exitCode == 0, $"exit code {exitCode}:\n{cluster.OutputText}");
@@ -193,21 +173,40 @@ public partial class ProcessClusterSpecs
         return client!;
     }
 
-    private static async Task EveryServerHandedOutAsync(int balancerPort, IReadOnlySet<int> serverPorts, string what, TimeSpan timeout)
+    /// <summary>Node 0 (the balancer edge) and three server nodes of <c>run.ps1 -Approach process</c>, on ports free when asked.</summary>
+    private sealed record FourNodes(int RemotePort, int ServerPort, int BalancerPort)
     {
-        var handedOut = new HashSet<int>();
-        await Eventually.HoldsAsync(
-            async () =>
-            {
-                if (await HandedOutPortAsync(balancerPort) is { } port)
-                {
-                    handedOut.Add(port);
-                }
+        public static FourNodes OnFreePorts() => new(NodeProcesses.FreeRange(4), NodeProcesses.FreeRange(3), NodeProcesses.FreeRange(1));
 
-                return handedOut.SetEquals(serverPorts);
-            },
-            what,
-            timeout);
+        public bool EachRunsOnce => Enumerable.Range(0, 4).All(node => Find(node).Count == 1);
+
+        public Task<NodeProcess> StartAsync(string dbPath) => NodeProcess.StartRunScriptAsync(
+            Repository.Root,
+            "-Approach", "process", "-Servers", "3", "-Db", dbPath,
+            "-BalancerPort", BalancerPort.ToString(CultureInfo.InvariantCulture),
+            "-ServerPort", ServerPort.ToString(CultureInfo.InvariantCulture),
+            "-RemotePort", RemotePort.ToString(CultureInfo.InvariantCulture));
+
+        /// <summary>The process of node <paramref name="node"/> (none while it is down).</summary>
+        public IReadOnlyList<int> Find(int node) => NodeProcesses.Find("--remote-port", (RemotePort + node).ToString(CultureInfo.InvariantCulture));
+
+        public async Task EveryServerHandedOutAsync(string what, TimeSpan timeout)
+        {
+            var serverPorts = Enumerable.Range(ServerPort, 3).ToHashSet();
+            var handedOut = new HashSet<int>();
+            await Eventually.HoldsAsync(
+                async () =>
+                {
+                    if (await HandedOutPortAsync(BalancerPort) is { } port)
+                    {
+                        handedOut.Add(port);
+                    }
+
+                    return handedOut.SetEquals(serverPorts);
+                },
+                what,
+                timeout);
+        }
     }
 
     /// <summary>

@@ -32,8 +32,8 @@ public class ChatOptionsSpecs
     [InlineData("balancer-reply-timeout = 0s", "balancer-reply-timeout must be a positive time such as 5s, not \"0s\"")]
     [InlineData("close-drain-timeout = 0s", "close-drain-timeout must be a positive time such as 5s, not \"0s\"")]
     [InlineData("db-flush-interval = later", "db-flush-interval must be a positive time such as 5s, not \"later\"")]
-    [InlineData("reservation-timeout = -1s", "reservation-timeout must be a time such as 5s, or 0s, not \"-1s\"")]
-    [InlineData("relearn-window = soon", "relearn-window must be a time such as 5s, or 0s, not \"soon\"")]
+    [InlineData("reservation-timeout = -1s", "reservation-timeout must be a time such as 5s, or 0s for no reservations, not \"-1s\"")]
+    [InlineData("relearn-window = soon", "relearn-window must be a time such as 5s, or 0s for no wait, not \"soon\"")]
     public void A_time_that_makes_no_sense_is_refused_with_one_clear_line(string setting, string expected)
     {
         var error = Assert.Throws<ChatStartupException>(() => ChatOptions.FromConfig(TestNode.Config(extraHocon: $"chat-actors.{setting}")));
