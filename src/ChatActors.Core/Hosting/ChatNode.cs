@@ -280,11 +280,38 @@ public sealed class ChatNode : IAsyncDisposable
     /// <summary>Reads the stats events after a sequence number from the journal, for the DbWriter's catch-up.</summary>
     private static DbWriter.JournalReader JournalReaderFor(ActorSystem system)
     {
-        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var journal = ReadJournalOf(system);
         return async afterSequenceNr => await journal
             .CurrentEventsByPersistenceId(StatsActor.StatsPersistenceId, afterSequenceNr + 1, long.MaxValue)
             .Select(envelope => new StatsEventRecorded(envelope.SequenceNr, (IStatsEvent)envelope.Event))
             .RunWith(Sink.Seq<StatsEventRecorded>(), system.Materializer());
+    }
+
+    /// <summary>
+    /// Akka.Persistence.Sql's read journal waits 5 s for the write journal to have its tables and
+    /// gives up. Nodes of the process approach start together on one file, each creating the
+    /// tables while the others hold the lock, and on a busy machine that takes longer; so the
+    /// node asks again, as long as it would wait for the cluster itself.
+    /// </summary>
+    private static SqlReadJournal ReadJournalOf(ActorSystem system)
+    {
+        var giveUpAt = Environment.TickCount64 + (long)ClusterJoinTimeout.TotalMilliseconds;
+        while (true)
+        {
+            try
+            {
+                return PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+            }
+            catch (Exception ex) when (ex.GetBaseException() is AskTimeoutException)
+            {
+                if (Environment.TickCount64 >= giveUpAt)
+                {
+                    throw new ChatStartupException($"the stats journal was not ready within {ClusterJoinTimeout.TotalSeconds:0} s (its database stayed locked)", ex);
+                }
+
+                system.Log.Warning("The stats journal is not ready yet (its database is locked); waiting for it again");
+            }
+        }
     }
 
     private static async Task<ActorSystem> StartClusterAsync(Config config, ChatOptions options, CancellationToken stopping)

@@ -82,4 +82,33 @@ public class StatsJournalSpecs
         await using var ann = await ChatClient.JoinAsync(node.ServerPorts[0], "ann");
         Assert.Equal([["wal"]], SqliteFile.Rows(journalPath, "PRAGMA journal_mode"));
     }
+
+    [Fact]
+    public async Task A_node_starts_when_another_program_holds_the_journal_file_longer_than_the_plugin_waits_for_its_tables()
+    {
+        // The journal's file already in WAL mode and locked for writing, as by another node that
+        // creates the journal's tables on the same file at the same moment.
+        var journalPath = TestNode.NewDatabasePath();
+        await using var other = new SqliteConnection($"Data Source={journalPath};Pooling=False");
+        other.Open();
+        using (var wal = other.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode=WAL";
+            wal.ExecuteNonQuery();
+        }
+
+        var writing = other.BeginTransaction(deferred: false);
+        var starting = TestNode.StartAsync(
+            servers: 1,
+            dbPath: _dbPath,
+            extraHocon: $"chat-actors {{ journal-db = {ChatConfig.Quote(journalPath)}, db-busy-timeout = 30s }}");
+
+        // Longer than the 5 s that Akka.Persistence.Sql's read journal waits for the write journal's tables.
+        await Task.WhenAny(starting, Task.Delay(TimeSpan.FromSeconds(7)));
+        writing.Rollback();
+        writing.Dispose();
+
+        await using var node = await starting;
+        await using var ann = await ChatClient.JoinAsync(node.ServerPorts[0], "ann");
+    }
 }
