@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.RegularExpressions;
+using System.Threading.Channels;
 
 namespace ChatActors.Client;
 
 /// <summary>
 /// The conversation of the original client (PROTOCOL.md section 4): ask the balancer (once more
-/// after <c>SNA wait</c>), connect to the server it names, join, chat, leave.
+/// after <c>SNA wait</c>), connect to the server it names, join, chat, leave. When the server
+/// goes away mid-chat it comes back through the balancer (<see cref="Reconnection"/>) under the
+/// same name, and what the user typed meanwhile is sent once it is back.
 /// </summary>
 public sealed partial class ChatClient(ClientOptions options, IClientConsole console)
 {
@@ -18,79 +20,128 @@ public sealed partial class ChatClient(ClientOptions options, IClientConsole con
 
     public async Task<int> RunAsync()
     {
-        try
+        if (await FindServerAsync() is not { } server
+            || await ServerConnection.OpenAsync(server.Host, server.Port, console) is not { } connection)
         {
-            return await ChatAsync();
-        }
-        catch (Exception ex) when (ex is SocketException or IOException)
-        {
-            console.Error($"The connection was lost: {ex.Message}");
-            return ServerWentAway;
-        }
-    }
-
-    private async Task<int> ChatAsync()
-    {
-        if (await FindServerAsync() is not { } server)
-        {
-            return NoServer;
-        }
-
-        using var client = new TcpClient { NoDelay = true };
-        try
-        {
-            await client.ConnectAsync(server.Host, server.Port);
-        }
-        catch (SocketException ex)
-        {
-            console.Error($"Cannot reach the server at {server.Host}:{server.Port}: {ex.Message}");
-            return NoServer;
-        }
-
-        var stream = client.GetStream();
-        using var reader = new StreamReader(stream, new UTF8Encoding(false));
-        var greeting = await reader.ReadLineAsync();
-        if (greeting is null || !greeting.StartsWith("Server-", StringComparison.Ordinal))
-        {
-            console.Error(greeting is null ? "The server closed the connection at once." : $"The server turned us away: {greeting}");
             return NoServer;
         }
 
         var today = DateTime.Now.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
-        console.Status($"Connected to {greeting} on {today}.");
-        async Task Send(string line) => await stream.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"));
+        console.Status($"Connected to {connection.Greeting} on {today}.");
+        string? name;
+        try
+        {
+            name = await JoinAsync(connection);
+        }
+        catch (Exception ex) when (ex is SocketException or IOException)
+        {
+            console.Error($"The connection was lost: {ex.Message}");
+            await connection.DisposeAsync();
+            return ServerWentAway;
+        }
 
-        var name = await JoinAsync(reader, Send);
         if (name is null)
         {
+            await connection.DisposeAsync();
             return LeftTheChat;
         }
 
-        var leaving = false;
-        using var serverGone = new CancellationTokenSource();
-        var reading = ShowLinesAsync(reader, serverGone);
-        await console.ChatAsync($"{greeting} - {today} - {name}", async line =>
+        // What the user types waits here while no server is connected; it is sent in order once one is.
+        var outbox = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+        using var chatOver = new CancellationTokenSource();
+        var conversation = Task.Run(async () =>
         {
-            leaving |= IsLeave(line);
-            await Send(line);
-        }, serverGone.Token);
+            try
+            {
+                return await ConverseAsync(connection, name, outbox.Reader);
+            }
+            finally
+            {
+                await chatOver.CancelAsync();
+            }
+        });
 
-        if (!leaving && !serverGone.IsCancellationRequested)
+        var leaveTyped = false;
+        await console.ChatAsync($"{connection.Greeting} - {today} - {name}", async line =>
         {
-            leaving = true;
-            await Send(console.AskLeave());
+            leaveTyped |= IsLeave(line);
+            await outbox.Writer.WriteAsync(line);
+        }, chatOver.Token);
+
+        if (!leaveTyped && !chatOver.IsCancellationRequested)
+        {
+            await outbox.Writer.WriteAsync(console.AskLeave());
         }
 
-        if (leaving && await Task.WhenAny(reading, Task.Delay(CloseWithin)) == reading)
-        {
-            return LeftTheChat;
-        }
-
-        console.Error("The server closed the connection; the chat has ended.");
-        return ServerWentAway;
+        return await conversation;
     }
 
-    /// <summary>The server to connect to, or null (after saying why) when none is to be had.</summary>
+    /// <summary>Chats on one server after another, until a leave is answered with the close or no server is to be had.</summary>
+    private async Task<int> ConverseAsync(ServerConnection connection, string name, ChannelReader<string> outbox)
+    {
+        var reconnection = new Reconnection(options, console, AskBalancerAsync, Reconnection.DefaultNameWait);
+        while (true)
+        {
+            var leaveSent = await ServeAsync(connection, outbox);
+            await connection.DisposeAsync();
+            if (leaveSent is { } closedInTime)
+            {
+                if (!closedInTime)
+                {
+                    console.Error("The server did not close the connection after the leave; the chat has ended.");
+                }
+
+                return closedInTime ? LeftTheChat : ServerWentAway;
+            }
+
+            console.Status("The server closed the connection; reconnecting through the balancer.");
+            if (await reconnection.RejoinAsync(name) is not { } rejoined)
+            {
+                console.Error("No server could be had; the chat has ended.");
+                return ServerWentAway;
+            }
+
+            (connection, name) = rejoined;
+            console.Status($"Back on {connection.Greeting} as {name}.");
+        }
+    }
+
+    /// <summary>
+    /// Shows the server's lines and sends the user's, until the server closes. Null when it closed
+    /// before a leave was sent; after a leave, whether it closed within <see cref="CloseWithin"/>.
+    /// A line is taken from the outbox only once it is sent, so a failed send is tried on the next server.
+    /// </summary>
+    private async Task<bool?> ServeAsync(ServerConnection connection, ChannelReader<string> outbox)
+    {
+        var reading = ShowLinesAsync(connection);
+        while (true)
+        {
+            var waiting = outbox.WaitToReadAsync().AsTask();
+            if (await Task.WhenAny(reading, waiting) == reading || !await waiting || !outbox.TryPeek(out var line))
+            {
+                await reading;
+                return null;
+            }
+
+            try
+            {
+                await connection.SendAsync(line);
+            }
+            catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException)
+            {
+                await reading;
+                return null;
+            }
+
+            outbox.TryRead(out _);
+            if (IsLeave(line))
+            {
+                return await Task.WhenAny(reading, Task.Delay(CloseWithin)) == reading;
+            }
+        }
+    }
+
+    /// <summary>The server to connect to first, or null (after saying why) when none is to be had.</summary>
     private async Task<(string Host, int Port)?> FindServerAsync()
     {
         for (var attempt = 1; ; attempt++)
@@ -98,10 +149,7 @@ public sealed partial class ChatClient(ClientOptions options, IClientConsole con
             string reply;
             try
             {
-                using var balancer = new TcpClient();
-                await balancer.ConnectAsync(options.Host, options.Port);
-                using var reader = new StreamReader(balancer.GetStream());
-                reply = await reader.ReadToEndAsync();
+                reply = await AskBalancerAsync();
             }
             catch (SocketException ex)
             {
@@ -109,9 +157,9 @@ public sealed partial class ChatClient(ClientOptions options, IClientConsole con
                 return null;
             }
 
-            if (ServerAddress().Match(reply) is { Success: true } address)
+            if (ParseServer(reply) is { } server)
             {
-                return (address.Groups[1].Value, int.Parse(address.Groups[2].Value, CultureInfo.InvariantCulture));
+                return server;
             }
 
             if (reply != "SNA wait")
@@ -131,18 +179,33 @@ public sealed partial class ChatClient(ClientOptions options, IClientConsole con
         }
     }
 
+    /// <summary>The balancer's whole answer (a server, <c>SNA wait</c>, or nothing).</summary>
+    private async Task<string> AskBalancerAsync()
+    {
+        using var balancer = new TcpClient();
+        await balancer.ConnectAsync(options.Host, options.Port);
+        using var reader = new StreamReader(balancer.GetStream());
+        return await reader.ReadToEndAsync();
+    }
+
+    /// <summary>The server a balancer's answer names, or null for any other answer.</summary>
+    public static (string Host, int Port)? ParseServer(string reply) =>
+        ServerAddress().Match(reply) is { Success: true } address
+            ? (address.Groups[1].Value, int.Parse(address.Groups[2].Value, CultureInfo.InvariantCulture))
+            : null;
+
     /// <summary>Joins under the given name, or under one asked for until the server takes it; null when there is no name to try.</summary>
-    private async Task<string?> JoinAsync(StreamReader reader, Func<string, Task> send)
+    private async Task<string?> JoinAsync(ServerConnection connection)
     {
         var name = options.Name ?? console.AskName(null);
         while (name is not null)
         {
-            await send($"{name} joined the server");
-            var answer = await reader.ReadLineAsync() ?? throw new IOException("the server closed the connection during the join");
-            if (answer.EndsWith(" joined the server", StringComparison.Ordinal) && !answer.StartsWith("ERROR", StringComparison.Ordinal))
+            await connection.SendAsync($"{name} joined the server");
+            var answer = await connection.ReadLineAsync() ?? throw new IOException("the server closed the connection during the join");
+            if (JoinedName(answer) is { } joined)
             {
                 console.Show(answer);
-                return answer[..^" joined the server".Length];
+                return joined;
             }
 
             name = console.AskName(answer.StartsWith("ERROR name in use", StringComparison.Ordinal)
@@ -153,22 +216,17 @@ public sealed partial class ChatClient(ClientOptions options, IClientConsole con
         return null;
     }
 
-    private async Task ShowLinesAsync(StreamReader reader, CancellationTokenSource serverGone)
+    /// <summary>The name in a server's answer that says we joined, or null for an error.</summary>
+    public static string? JoinedName(string answer) =>
+        answer.EndsWith(" joined the server", StringComparison.Ordinal) && !answer.StartsWith("ERROR", StringComparison.Ordinal)
+            ? answer[..^" joined the server".Length]
+            : null;
+
+    private async Task ShowLinesAsync(ServerConnection connection)
     {
-        try
+        while (await connection.ReadLineAsync() is { } line)
         {
-            while (await reader.ReadLineAsync() is { } line)
-            {
-                console.Show(line);
-            }
-        }
-        catch (IOException)
-        {
-            // A reset is a close too.
-        }
-        finally
-        {
-            await serverGone.CancelAsync();
+            console.Show(line);
         }
     }
 

@@ -19,9 +19,22 @@ public sealed class TerminalConsole : IClientConsole
     private IApplication? _app;
     private ListView? _list;
 
-    public void Status(string message) => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]");
+    /// <summary>While the chat window is open (a reconnect), in the window: the console is the window's.</summary>
+    public void Status(string message)
+    {
+        if (!ShowInWindow($"* {message}"))
+        {
+            AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]");
+        }
+    }
 
-    public void Error(string message) => AnsiConsole.MarkupLine($"[red]{Markup.Escape(message)}[/]");
+    public void Error(string message)
+    {
+        if (!ShowInWindow($"! {message}"))
+        {
+            AnsiConsole.MarkupLine($"[red]{Markup.Escape(message)}[/]");
+        }
+    }
 
     public string? AskName(string? why)
     {
@@ -37,18 +50,28 @@ public sealed class TerminalConsole : IClientConsole
     {
         lock (_gate)
         {
-            if (_app is { } app)
-            {
-                app.Invoke(() =>
-                {
-                    _lines.Add(line);
-                    _list?.MoveEnd();
-                });
-            }
-            else
+            if (!ShowInWindow(line))
             {
                 _lines.Add(line);
             }
+        }
+    }
+
+    private bool ShowInWindow(string line)
+    {
+        lock (_gate)
+        {
+            if (_app is not { } app)
+            {
+                return false;
+            }
+
+            app.Invoke(() =>
+            {
+                _lines.Add(line);
+                _list?.MoveEnd();
+            });
+            return true;
         }
     }
 

@@ -25,7 +25,7 @@ public sealed class BalancerActor : ReceiveActor, IWithTimers, IWithStash
     private readonly TimeProvider _clock;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SortedDictionary<int, ServerEntry> _servers = new();
-    private readonly HashSet<Address> _unreachableNodes = [];
+    private readonly HashSet<UniqueAddress> _unreachableNodes = [];
     private int? _lastPicked;
     private int _nextFreeIndex;
 
@@ -60,7 +60,7 @@ public sealed class BalancerActor : ReceiveActor, IWithTimers, IWithStash
     {
         if (Context.System is ExtendedActorSystem { Provider: IClusterActorRefProvider })
         {
-            Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.IReachabilityEvent));
+            Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.IReachabilityEvent), typeof(ClusterEvent.MemberRemoved));
         }
 
         ServerStatusRequest.Publish(_chatTopic, Self, Timers, _relearnWindow);
@@ -92,15 +92,18 @@ public sealed class BalancerActor : ReceiveActor, IWithTimers, IWithStash
         Receive<ServerStatus>(status => Register(status.Registration, status.Connected));
         Receive<ServerLoad>(UpdateLoad);
         Receive<Terminated>(terminated => Unregister(terminated.ActorRef));
+        // Keyed by incarnation: a node killed and started again on the same address is a new
+        // member that never sends ReachableMember; the old one's removal ends its unreachability.
         Receive<ClusterEvent.UnreachableMember>(unreachable =>
         {
-            _unreachableNodes.Add(unreachable.Member.Address);
+            _unreachableNodes.Add(unreachable.Member.UniqueAddress);
             foreach (var entry in _servers.Values.Where(IsUnreachable))
             {
                 _log.Info("{0} is unreachable; not handing it out", entry.Registration.Name);
             }
         });
-        Receive<ClusterEvent.ReachableMember>(reachable => _unreachableNodes.Remove(reachable.Member.Address));
+        Receive<ClusterEvent.ReachableMember>(reachable => _unreachableNodes.Remove(reachable.Member.UniqueAddress));
+        Receive<ClusterEvent.MemberRemoved>(removed => _unreachableNodes.Remove(removed.Member.UniqueAddress));
     }
 
     private void Register(RegisterServer registration, int connected)
@@ -164,7 +167,7 @@ public sealed class BalancerActor : ReceiveActor, IWithTimers, IWithStash
         Sender.Tell(new ServerAssigned(picked.Host, picked.Port));
     }
 
-    private bool IsUnreachable(ServerEntry entry) => _unreachableNodes.Contains(entry.Node);
+    private bool IsUnreachable(ServerEntry entry) => _unreachableNodes.Any(node => node.Address.Equals(entry.Node));
 
     private void DropExpiredReservations(DateTimeOffset reservedSince)
     {

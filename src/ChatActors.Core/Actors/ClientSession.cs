@@ -471,7 +471,7 @@ public sealed class ClientSession : UntypedActor, IWithTimers
         }
 
         ChargeRead(received);
-        Publish(received.Bytes, ActorRefs.Nobody);
+        Say(received.Bytes);
         ReadMoreWhenDue();
         return true;
     }
@@ -520,8 +520,23 @@ public sealed class ClientSession : UntypedActor, IWithTimers
     {
         if (lines.WrittenCount > 0)
         {
-            Publish(lines.WrittenSpan.ToArray(), ActorRefs.Nobody);
+            Say(lines.WrittenSpan.ToArray());
         }
+    }
+
+    /// <summary>
+    /// The sender's own lines go straight to its own queue, as its join line does; everyone else
+    /// gets them as a broadcast. Through the topic they could come back only after a leave that
+    /// follows them in the same read had taken the sender out of its server's room.
+    /// </summary>
+    private void Say(byte[] lines)
+    {
+        if (_writer.TryEnqueue(lines) == EnqueueResult.Overflowed)
+        {
+            Self.Tell(OutboundOverflowed.Instance);
+        }
+
+        Publish(lines, Self);
     }
 
     private void Leave(double? rating)

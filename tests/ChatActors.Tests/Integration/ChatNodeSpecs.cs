@@ -35,6 +35,20 @@ public class ChatNodeSpecs
         Assert.Equal(["ann joined the server", "ann : first", "ann : last words", "ann exited the server", "carl joined the server"], seen);
     }
 
+    /// <summary><c>printf 'ann joined the server\nhello\nstop 3\n' | nc HOST PORT</c>: the sender is owed its own line as much as everyone else.</summary>
+    [Fact]
+    public async Task A_client_that_sends_its_join_a_line_and_its_leave_in_one_write_gets_its_own_line()
+    {
+        await using var node = await TestNode.StartAsync(servers: 2);
+        await using var bob = await ChatClient.JoinAsync(node.ServerPorts[1], "bob");
+        await using var ann = await ChatClient.ConnectAsync(node.ServerPorts[0]);
+        Assert.Equal("Server-1", await ann.ReadLineAsync());
+        await ann.SendAsync("ann joined the server\nhello\nstop 3\n");
+
+        Assert.Equal("ann joined the server\nann : hello\n", await ann.ReadToEndAsync());
+        Assert.Equal(["ann joined the server", "ann : hello"], await bob.ReadUntilAsync("ann exited the server"));
+    }
+
     [Theory]
     [InlineData("", true)]
     [InlineData("chat-actors.memory-trim-interval = 0s", false)]

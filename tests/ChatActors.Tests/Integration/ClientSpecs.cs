@@ -81,16 +81,38 @@ public class ClientSpecs
     }
 
     [Fact]
-    public async Task A_server_that_goes_away_mid_chat_ends_the_client_with_one_line_and_exit_code_1()
+    public async Task A_client_whose_server_goes_away_comes_back_through_the_balancer_under_its_name_with_what_was_typed_meanwhile()
+    {
+        var first = await TestNode.StartAsync(servers: 1);
+        var balancerPort = first.BalancerPort;
+        await using var client = ClientProcess.Start(Balancer(first, "--name", "ann"));
+        Assert.Equal("ann joined the server", client.ReadLine());
+
+        await first.StopAsync();
+        await Eventually.HoldsAsync(() => client.Errors.Contains("reconnecting through the balancer", StringComparison.Ordinal), "the client tells the user it reconnects");
+        await client.TypeAsync("typed while away");
+        await using var second = await TestNode.StartAsync(servers: 1, extraHocon: $"chat-actors.balancer-port = {balancerPort}");
+
+        Assert.Equal("ann joined the server", client.ReadLine());
+        Assert.Equal("ann : typed while away", client.ReadLine());
+        Assert.Contains("Back on Server-1 as ann.", client.Errors);
+        await client.TypeAsync("stop 5");
+        Assert.Equal(0, await client.ExitCodeAsync());
+        var stats = await second.Stats.Ask<StatsSnapshot>(GetStats.Instance, TimeSpan.FromSeconds(5));
+        Assert.Equal((1L, 5.0), (stats.TodayCount, stats.AverageRating));
+    }
+
+    [Fact]
+    public async Task A_client_whose_server_goes_away_and_finds_none_within_its_reconnect_time_exits_with_one_line_and_code_1()
     {
         var node = await TestNode.StartAsync(servers: 1);
-        await using var client = ClientProcess.Start(Balancer(node, "--name", "ann"));
+        await using var client = ClientProcess.Start(Balancer(node, "--name", "ann", "--reconnect-within", "1"));
         Assert.Equal("ann joined the server", client.ReadLine());
 
         await node.StopAsync();
 
         Assert.Equal(1, await client.ExitCodeAsync());
-        Assert.EndsWith("The server closed the connection; the chat has ended.", client.Errors);
+        Assert.EndsWith("No server could be had; the chat has ended.", client.Errors);
         Assert.DoesNotContain("Exception", client.Errors);
     }
 }

@@ -49,6 +49,10 @@ public partial class ProcessClusterSpecs
                 "the other server nodes have removed the killed one",
                 FailoverTimeout);
 
+            // run.ps1 starts the killed node again on the same address: a new incarnation, whose
+            // server the balancer hands out again once it serves.
+            await nodes.EveryServerHandedOutAsync("the balancer hands out the restarted node's server again", StartupTimeout);
+
             // Node 0 holds the singletons (it is the oldest) and an edge: after its death the
             // balancer port still answers, and the stats move to another node with every count.
             var before = await StatsLineAsync(() => cluster.Output, "today=2 month=2 .* online=1$");

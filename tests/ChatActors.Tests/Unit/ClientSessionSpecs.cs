@@ -54,7 +54,7 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
         _stats.Reply(new JoinRecorded(name, JoinedAt, JoinSequenceNr));
         Assert.Equal($"{name} joined the server", await client.ReadLineAsync());
         Assert.Equal(new SessionJoined(name), await _server.ExpectMsgAsync<SessionJoined>());
-        Assert.Equal($"{name} joined the server\n", await ExpectPublishedAsync(toEveryone: false));
+        Assert.Equal($"{name} joined the server\n", await ExpectPublishedAsync());
         return (session, client);
     }
 
@@ -75,12 +75,12 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
         _stats.Reply(Counted.Instance);
     }
 
-    private async Task<string> ExpectPublishedAsync(bool toEveryone)
+    private async Task<string> ExpectPublishedAsync()
     {
         var publish = await _topic.ExpectMsgAsync<Publish>();
         Assert.Equal(ChatTopic.Name, publish.Topic);
         var lines = Assert.IsType<ChatLines>(publish.Message);
-        Assert.Equal(toEveryone, lines.Excluded.IsNobody());
+        Assert.False(lines.Excluded.IsNobody(), "the sender gets its own lines straight, not from the topic");
         return Encoding.UTF8.GetString(lines.Bytes);
     }
 
@@ -171,8 +171,8 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
         var (_, client) = await PendingJoinAsync(Settings with { JoinTimeout = TimeSpan.FromMilliseconds(100) });
         await _topic.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(400));
         _stats.Reply(new JoinRecorded("alice", JoinedAt, JoinSequenceNr));
-        Assert.Equal("alice joined the server\n", await ExpectPublishedAsync(toEveryone: false));
-        Assert.Equal("alice : hello\n", await ExpectPublishedAsync(toEveryone: true));
+        Assert.Equal("alice joined the server\n", await ExpectPublishedAsync());
+        Assert.Equal("alice : hello\n", await ExpectPublishedAsync());
     }
 
     [Fact]
@@ -185,8 +185,8 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
         await _stats.ExpectMsgAsync<RecordJoin>();
         _stats.Reply(new JoinRecorded("alice", JoinedAt, JoinSequenceNr));
 
-        Assert.Equal("alice joined the server\n", await ExpectPublishedAsync(toEveryone: false));
-        Assert.Equal("alice : first\nalice : second\n", await ExpectPublishedAsync(toEveryone: true));
+        Assert.Equal("alice joined the server\n", await ExpectPublishedAsync());
+        Assert.Equal("alice : first\nalice : second\n", await ExpectPublishedAsync());
     }
 
     [Fact]
@@ -194,9 +194,30 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
     {
         var (_, client) = await JoinAsync("alice", "alice joined the server\n");
         await client.SendAsync("bob : I am bob\n");
-        Assert.Equal("alice : I am bob\n", await ExpectPublishedAsync(toEveryone: true));
+        Assert.Equal("alice : I am bob\n", await ExpectPublishedAsync());
         await client.SendAsync("alice : really me\n");
-        Assert.Equal("alice : really me\n", await ExpectPublishedAsync(toEveryone: true));
+        Assert.Equal("alice : really me\n", await ExpectPublishedAsync());
+    }
+
+    [Fact]
+    public async Task The_sender_gets_its_own_lines_once_even_when_its_leave_follows_them_in_the_same_read()
+    {
+        var (session, client) = await JoinAsync("alice", "alice joined the server\n");
+        Watch(session);
+        await client.SendAsync("hello\nalice : again\nstop 3\n");
+        Assert.Equal("alice : hello\nalice : again\n", await ExpectPublishedAsync());
+        await ExpectLeaveCountedAsync("alice", 3);
+        await ExpectEndedAsync(session);
+        Assert.Equal("alice : hello\nalice : again\n", await client.ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task A_read_of_lines_already_as_everyone_gets_them_reaches_the_sender_too()
+    {
+        var (_, client) = await JoinAsync("alice", "alice joined the server\n");
+        await client.SendAsync("alice : one\nalice : two\n");
+        Assert.Equal("alice : one\nalice : two\n", await ExpectPublishedAsync());
+        Assert.Equal(["alice : one", "alice : two"], [await client.ReadLineAsync(), await client.ReadLineAsync()]);
     }
 
     [Fact]
@@ -204,7 +225,7 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
     {
         var (_, client) = await JoinAsync("alice", "alice joined the server\n");
         await client.SendAsync("alice : please stop that\n");
-        Assert.Equal("alice : please stop that\n", await ExpectPublishedAsync(toEveryone: true));
+        Assert.Equal("alice : please stop that\n", await ExpectPublishedAsync());
         await _stats.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
     }
 
@@ -214,7 +235,7 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
         var (session, client) = await JoinAsync("alice", "alice joined the server\n");
         Watch(session);
         await client.SendAsync("stop\n");
-        Assert.Equal("alice exited the server\n", await ExpectPublishedAsync(toEveryone: false));
+        Assert.Equal("alice exited the server\n", await ExpectPublishedAsync());
         Assert.Equal(SessionLeft.Instance, await _server.ExpectMsgAsync<SessionLeft>());
         Assert.Equal(new ReleaseName("alice"), await _names.ExpectMsgAsync<ReleaseName>());
         var leave = await ExpectCountRequestAsync<RecordLeave>();
@@ -263,7 +284,7 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
         var (session, _) = await JoinAsync("alice", "alice joined the server\n");
         Watch(session);
         session.Tell(EndSession.Instance);
-        Assert.Equal("alice exited the server\n", await ExpectPublishedAsync(toEveryone: false));
+        Assert.Equal("alice exited the server\n", await ExpectPublishedAsync());
         await ExpectLeaveCountedAsync("alice", null);
         await ExpectTerminatedAsync(session);
     }
@@ -274,7 +295,7 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
         var (_, client) = await JoinAsync("alice", "alice joined the server\n");
         await client.SendAsync(new string('x', 200) + "\nalice : still here\n");
         Assert.Equal("ERROR line too long", await client.ReadLineAsync());
-        Assert.Equal("alice : still here\n", await ExpectPublishedAsync(toEveryone: true));
+        Assert.Equal("alice : still here\n", await ExpectPublishedAsync());
     }
 
     [Fact]
@@ -282,7 +303,7 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
     {
         var (_, client) = await JoinAsync("bob", "bob joined the server");
         await client.SendAsync("bob : hi");
-        Assert.Equal("bob : hi\n", await ExpectPublishedAsync(toEveryone: true));
+        Assert.Equal("bob : hi\n", await ExpectPublishedAsync());
         await client.SendAsync("stop 3");
         await ExpectLeaveCountedAsync("bob", 3);
     }
@@ -293,7 +314,7 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
         var (session, client) = await JoinAsync("alice", "alice joined the server\n");
         Watch(session);
         await client.DisposeAsync();
-        Assert.Equal("alice exited the server\n", await ExpectPublishedAsync(toEveryone: false));
+        Assert.Equal("alice exited the server\n", await ExpectPublishedAsync());
         await ExpectLeaveCountedAsync("alice", null);
         await ExpectTerminatedAsync(session);
     }
@@ -320,11 +341,11 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
         _names.Reply(new NameClaimed("alice"));
         await _stats.ExpectMsgAsync<RecordJoin>();
         _stats.Reply(new JoinRecorded("alice", JoinedAt, JoinSequenceNr));
-        Assert.Equal("alice joined the server\n", await ExpectPublishedAsync(toEveryone: false));
+        Assert.Equal("alice joined the server\n", await ExpectPublishedAsync());
 
         await ExpectNoMsgAsync(TimeSpan.FromSeconds(1));
         await client.SendAsync("alice : still here\n");
-        Assert.Equal("alice : still here\n", await ExpectPublishedAsync(toEveryone: true));
+        Assert.Equal("alice : still here\n", await ExpectPublishedAsync());
     }
 
     [Fact]
@@ -350,11 +371,11 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
         _names.Reply(new NameClaimed("alice"));
         await _stats.ExpectMsgAsync<RecordJoin>();
         _stats.Reply(new JoinRecorded("alice", JoinedAt, JoinSequenceNr));
-        await ExpectPublishedAsync(toEveryone: false);
+        await ExpectPublishedAsync();
 
         // The join and these ten lines are the burst of eleven: all of them at once.
         await client.SendAsync(string.Concat(Enumerable.Range(0, 10).Select(n => $"line {n}\n")));
-        Assert.Equal(10, (await ExpectPublishedAsync(toEveryone: true)).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(10, (await ExpectPublishedAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
     }
 
     [Fact]
