@@ -1,47 +1,94 @@
 #!/usr/bin/env pwsh
-# The help text is at the end of this file: PowerShell does not find it under the #! line.
-# No [CmdletBinding()]: its -Debug parameter (alias -db) would clash with -Db.
-param(
-    # Parameters are passed on as text: the node checks them all in one place and
-    # answers a bad value with a one-line error.
-    [string]$Servers = "3",
-    [string]$Algorithm = "least connection",
-    [string]$Approach = "fork",
-    [string]$Capacity = "100",
-    [string]$Db = "storage.db",
-    [string]$BalancerPort = "12345",
-    [string]$ServerPort = "5010",
-    [string]$RemotePort = "5000",
-    [string]$BindHost = "127.0.0.1",
-    [string]$AdvertisedHost = "",
-    [string]$Join = "",
-    [string]$Config = "",
-    [switch]$NoLiveView,
-    [switch]$Verbose,
-    [Alias("h")]
-    [switch]$Help
-)
+# run.ps1 reads its own parameters: PowerShell's binder would take a bare value as -Servers,
+# an abbreviation such as -Server as an ambiguous red error, and list common parameters
+# (-ErrorAction, ...) in the help that this script does not take.
+$Usage = @"
+run.ps1: builds ChatActors if needed and starts its nodes; Ctrl+C (or q in the live view) stops them all cleanly.
 
-# Whatever matches no parameter above (a misspelt one, a value without its name, --help) is in $args.
-$Unknown = @($args)
+  dotnet pwsh run.ps1 [-Parameter value ...] [-NoLiveView] [-Verbose]
 
-$ErrorActionPreference = "Stop"
-$project = Join-Path $PSScriptRoot "src/ChatActors.Node/ChatActors.Node.csproj"
-$node = Join-Path $PSScriptRoot "src/ChatActors.Node/bin/Release/net10.0/ChatActors.Node.dll"
-$hocon = Join-Path $PSScriptRoot "hocon"
+  -Servers N          chat servers to start, named Server-1, Server-2, ... (default 3)
+  -Algorithm A        how the balancer picks a server: "least connection" (default) or "round robin"
+  -Approach A         fork (default): every server is an actor in one node;
+                      process: node 0 (the balancer) plus one node per server, each an OS process
+  -Capacity N         clients per server (default 100); a full server answers "Server busy"
+  -Db PATH            the SQLite database, relative to the current folder (default storage.db);
+                      created with the original tables if missing; logs/ goes beside it
+  -BalancerPort P     the balancer's port (default 12345)
+  -ServerPort P       Server-1 listens on this port, Server-i on this + i - 1 (default 5010; 0: any free ports)
+  -RemotePort P       Akka.Remote port of node 0 (default 5000); node i gets this + i
+  -BindHost H         the address every listener binds to and the balancer hands out (default 127.0.0.1)
+  -AdvertisedHost H   the address other machines reach this node at (default: -BindHost)
+  -Join HOST:PORT     a running node's Akka.Remote address: start one more node that joins its
+                      cluster and adds -Servers servers to it (give it its own -RemotePort and -ServerPort)
+  -Config FILE        a HOCON file layered over the hocon/ defaults of every node, for any setting
+                      (the parameters above still win over it)
+  -NoLiveView         plain log lines in this terminal instead of the live view
+  -Verbose            Akka's own INFO lines too (start-up, remoting, membership details), and stack traces
+  -Help               this help (also -h, -? and --help)
+
+  -Approach process: each node's output goes to logs/node-i.log beside the database, and this
+  window shows node 0. Every other setting is in hocon/base.conf.
+
+Examples:
+  dotnet pwsh run.ps1
+  dotnet pwsh run.ps1 -Approach process -Servers 3
+  dotnet pwsh run.ps1 -Join 127.0.0.1:5000 -Servers 2 -ServerPort 6010 -RemotePort 5100
+  dotnet pwsh run.ps1 -Config hocon/strict.conf
+"@
 
 function Stop-WithError([string]$message) {
     [Console]::Error.WriteLine("ChatActors: $message")
     exit 2
 }
 
-if ($Help -or $Unknown -contains "--help") {
-    Get-Help $PSCommandPath -Detailed
+$Values = [ordered]@{
+    Servers = "3"; Algorithm = "least connection"; Approach = "fork"; Capacity = "100"; Db = "storage.db"
+    BalancerPort = "12345"; ServerPort = "5010"; RemotePort = "5000"; BindHost = "127.0.0.1"; AdvertisedHost = ""
+    Join = ""; Config = ""
+}
+$Switches = [ordered]@{ NoLiveView = $false; Verbose = $false; Help = $false }
+$Names = @($Values.Keys) + @($Switches.Keys)
+for ($i = 0; $i -lt $args.Count; $i++) {
+    $argument = "$($args[$i])"
+    if ($argument -in @("-h", "-?", "--help")) {
+        $Switches.Help = $true
+        continue
+    }
+    if ($argument -notmatch '^-([A-Za-z]+)$') {
+        Stop-WithError "`"$argument`" is not a parameter; each value follows its parameter's name, as in -Servers 5 (dotnet pwsh run.ps1 -Help)"
+    }
+    $name = $Names | Where-Object { $_ -eq $Matches[1] }
+    if (-not $name) {
+        $like = @($Names | Where-Object { $_ -like "$($Matches[1])*" -or $Matches[1] -like "$_*" } | ForEach-Object { "-$_" })
+        $hint = if ($like.Count -gt 0) { "; did you mean $($like -join ' or ')?" } else { "; parameters: $(($Names | ForEach-Object { "-$_" }) -join ' ')" }
+        Stop-WithError "unknown parameter $argument$hint (dotnet pwsh run.ps1 -Help)"
+    }
+    if ($Switches.Contains($name)) {
+        $Switches[$name] = $true
+        continue
+    }
+    if ($i + 1 -ge $args.Count) {
+        Stop-WithError "-$name needs a value (dotnet pwsh run.ps1 -Help)"
+    }
+    $i++
+    $Values[$name] = "$($args[$i])"
+}
+
+if ($Switches.Help) {
+    Write-Host $Usage
     exit 0
 }
-if ($Unknown.Count -gt 0) {
-    Stop-WithError "unknown parameter $($Unknown[0]); parameters: -Servers -Algorithm -Approach -Capacity -Db -BalancerPort -ServerPort -RemotePort -BindHost -AdvertisedHost -Join -Config -NoLiveView -Verbose (dotnet pwsh run.ps1 -Help)"
-}
+
+$Servers, $Algorithm, $Approach, $Capacity, $Db = $Values.Servers, $Values.Algorithm, $Values.Approach, $Values.Capacity, $Values.Db
+$BalancerPort, $ServerPort, $RemotePort, $BindHost = $Values.BalancerPort, $Values.ServerPort, $Values.RemotePort, $Values.BindHost
+$AdvertisedHost, $Join, $Config = $Values.AdvertisedHost, $Values.Join, $Values.Config
+$NoLiveView, $Verbose = $Switches.NoLiveView, $Switches.Verbose
+
+$ErrorActionPreference = "Stop"
+$project = Join-Path $PSScriptRoot "src/ChatActors.Node/ChatActors.Node.csproj"
+$node = Join-Path $PSScriptRoot "src/ChatActors.Node/bin/Release/net10.0/ChatActors.Node.dll"
+$hocon = Join-Path $PSScriptRoot "hocon"
 
 function Read-Count([string]$name, [string]$value, [int]$min, [int]$max) {
     $number = 0
@@ -51,6 +98,15 @@ function Read-Count([string]$name, [string]$value, [int]$min, [int]$max) {
     return $number
 }
 
+# A relative -Db is taken from the folder run.ps1 was started in; its folder must exist (a
+# mistyped one would otherwise be made, with logs/ in it).
+$dbPath = [System.IO.Path]::GetFullPath($Db, (Get-Location).Path)
+$dbFolder = [System.IO.Path]::GetDirectoryName($dbPath)
+if (-not (Test-Path -PathType Container $dbFolder)) {
+    Stop-WithError "the folder $dbFolder of -Db $Db does not exist"
+}
+$logs = Join-Path $dbFolder "logs"
+
 # Quiet when the build is up to date or succeeds; the whole build output when it fails.
 $buildOutput = dotnet build $project --configuration Release --nologo --verbosity quiet 2>&1
 if ($LASTEXITCODE -ne 0) {
@@ -59,9 +115,6 @@ if ($LASTEXITCODE -ne 0) {
     exit $LASTEXITCODE
 }
 
-# A relative -Db is taken from the folder run.ps1 was started in.
-$dbPath = [System.IO.Path]::GetFullPath($Db, (Get-Location).Path)
-$logs = Join-Path ([System.IO.Path]::GetDirectoryName($dbPath)) "logs"
 
 # A node cannot see a signal that kills run.ps1 (or the `dotnet pwsh` processes above it),
 # so it watches them and stops by itself when one is gone.
@@ -187,53 +240,3 @@ finally {
         exit $nodes[0].ExitCode
     }
 }
-
-<#
-.SYNOPSIS
-    Builds ChatActors if needed and starts its nodes; Ctrl+C stops them all cleanly.
-.DESCRIPTION
-    -Approach fork (default): one node holds the balancer and every server.
-    -Approach process: node 0 holds the balancer edge, node i holds Server-i; each node's
-    output goes to logs/node-i.log beside the database, and this window shows node 0.
-    -Join HOST:PORT: one more node joins the running cluster whose node listens on
-    HOST:PORT (Akka.Remote) and adds -Servers servers to it.
-    Every other setting is in hocon/base.conf; -Config layers a file of your own over it.
-.PARAMETER Servers
-    How many chat servers to start, named Server-1, Server-2, ... (default 3).
-.PARAMETER Algorithm
-    How the balancer picks a server: "least connection" (default) or "round robin".
-.PARAMETER Approach
-    fork (default): every server is an actor in one node. process: node 0 plus one node per server.
-.PARAMETER Capacity
-    Clients per server (default 100); a full server answers "Server busy".
-.PARAMETER Db
-    The SQLite database, relative to the current folder (default storage.db); created with the original tables if missing.
-.PARAMETER BalancerPort
-    The balancer's port (default 12345).
-.PARAMETER ServerPort
-    Server i listens on this port + i (default 5010; 0: any free ports).
-.PARAMETER RemotePort
-    Akka.Remote port of node 0 (default 5000); node i gets this + i.
-.PARAMETER BindHost
-    The address every listener binds to and the balancer hands out (default 127.0.0.1).
-.PARAMETER AdvertisedHost
-    The address other machines reach this node at (default: BindHost).
-.PARAMETER Join
-    HOST:PORT of a running node: start one more node that joins its cluster.
-.PARAMETER Config
-    A HOCON file layered over the hocon/ defaults of every node, for any setting (the parameters above still win over it).
-.PARAMETER NoLiveView
-    Plain log lines in this terminal instead of the live view of counters, servers and events.
-.PARAMETER Verbose
-    Akka's own INFO lines too (start-up, remoting, membership details), and stack traces.
-.PARAMETER Help
-    Shows this help (also -h, -? and --help).
-.EXAMPLE
-    dotnet pwsh run.ps1
-.EXAMPLE
-    dotnet pwsh run.ps1 -Approach process -Servers 3
-.EXAMPLE
-    dotnet pwsh run.ps1 -Join 127.0.0.1:5000 -Servers 2 -ServerPort 6010 -RemotePort 5100
-.EXAMPLE
-    dotnet pwsh run.ps1 -Config hocon/strict.conf
-#>

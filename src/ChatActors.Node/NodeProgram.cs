@@ -42,6 +42,11 @@ public static class NodeProgram
             var config = ParseArguments(args)
                 .WithFallback(ConfigurationFactory.ParseString($"{ChatLogger.ConfigLine}\nakka.stdout-loglevel = WARNING"))
                 .WithFallback(ChatConfig.LoadBase());
+            if (!config.GetBoolean($"{ChatOptions.Section}.verbose", false))
+            {
+                config = ConfigurationFactory.ParseString(QuietStdoutLogger.ConfigLine).WithFallback(config);
+            }
+
             liveLog = LiveLogFile(config);
             if (liveLog is not null)
             {

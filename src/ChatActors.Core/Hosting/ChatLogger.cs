@@ -26,16 +26,24 @@ public sealed class ChatLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMess
         });
     }
 
-    private static string Line(LogEvent logged, bool withStackTrace)
+    /// <summary>
+    /// One line unless <paramref name="withStackTrace"/>: Akka puts a whole exception, stack
+    /// trace and all, into some messages (an association that failed), so those are cut at their
+    /// first line break.
+    /// </summary>
+    public static string Line(LogEvent logged, bool withStackTrace)
     {
         var cause = logged.Cause switch
         {
             null => string.Empty,
             { } exception when withStackTrace => $"\n{exception}",
-            { } exception => $" ({exception.GetType().Name}: {exception.Message})",
+            { } exception => $" ({exception.GetType().Name}: {FirstLine(exception.Message)})",
         };
-        return $"{logged.Timestamp.ToLocalTime():HH:mm:ss} [{Level(logged.LogLevel())}] {logged.Message}{cause}";
+        var message = logged.Message?.ToString() ?? string.Empty;
+        return $"{logged.Timestamp.ToLocalTime():HH:mm:ss} [{Level(logged.LogLevel())}] {(withStackTrace ? message : FirstLine(message))}{cause}";
     }
+
+    private static string FirstLine(string text) => text.IndexOfAny(['\r', '\n']) is var end and >= 0 ? text[..end].TrimEnd() : text;
 
     private static bool IsChatActors(LogEvent logged) => logged.LogClass?.Namespace?.StartsWith("ChatActors", StringComparison.Ordinal) == true;
 

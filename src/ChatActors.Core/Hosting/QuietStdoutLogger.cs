@@ -1,0 +1,22 @@
+using Akka.Event;
+
+namespace ChatActors.Hosting;
+
+/// <summary>
+/// Akka's logger of last resort (before the node's <see cref="ChatLogger"/> starts and after it
+/// stops), for a node that is not verbose: warnings and errors only, in the same short lines.
+/// Akka's own one printed its INFO lines of the shutdown (<c>Remoting shut down</c>) whatever
+/// <c>stdout-loglevel</c> said.
+/// </summary>
+public sealed class QuietStdoutLogger : MinimalLogger
+{
+    public const string ConfigLine = "akka.stdout-logger-class = \"ChatActors.Hosting.QuietStdoutLogger, ChatActors.Core\"";
+
+    protected override void Log(object message)
+    {
+        if (message is LogEvent logged && logged.LogLevel() >= LogLevel.WarningLevel)
+        {
+            Console.WriteLine(ChatLogger.Line(logged, withStackTrace: false));
+        }
+    }
+}
