@@ -57,7 +57,7 @@ public sealed class ServerActor : ReceiveActor, IWithStash
 
     public IStash Stash { get; set; } = null!;
 
-    /// <param name="listener">A bound, listening socket; the actor owns it from now on.</param>
+    /// <param name="listener">A bound socket, not listening yet; the actor owns it from now on.</param>
     /// <param name="gate">The node's <see cref="ConnectionGate"/>.</param>
     public static Props Props(ServerSettings settings, Socket listener, IActorRef balancer, IActorRef gate, ChatServices services) =>
         Akka.Actor.Props.Create(() => new ServerActor(settings, listener, balancer, gate, services));
@@ -79,8 +79,25 @@ public sealed class ServerActor : ReceiveActor, IWithStash
         _services.ChatTopic.Tell(new Unsubscribe(ChatTopic.Name, Self));
     }
 
+    /// <summary>
+    /// The port was bound at start, so that a port in use fails the start at once; it listens
+    /// only now, subscribed and about to register, so that a client that connects is greeted at
+    /// once rather than waiting in the queue of a server not yet serving.
+    /// </summary>
     private void StartServing()
     {
+        try
+        {
+            _listener.Listen();
+        }
+        catch (SocketException ex)
+        {
+            var failure = new Status.Failure(new InvalidOperationException($"{_settings.Name} cannot listen on port {Port}: {ex.Message}", ex));
+            Become(() => Receive<AwaitServing>(_ => Sender.Tell(failure)));
+            Stash.UnstashAll();
+            return;
+        }
+
         _balancer.Tell(Registration);
         LiveViewTopic.Publish(_services.LiveFeed, Shown);
         _ = AcceptLoop.RunAsync(_listener, Self, _accepting.Token);

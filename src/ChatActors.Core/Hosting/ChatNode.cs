@@ -16,6 +16,7 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using ChatActors.Actors;
 using ChatActors.Messages;
+using ChatActors.Net;
 using ChatActors.Stats;
 using ChatActors.Storage;
 using LinqToDB;
@@ -33,9 +34,6 @@ public sealed class ChatNode : IAsyncDisposable
     public const string StorageRole = "storage";
     private static readonly TimeSpan ClusterJoinTimeout = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(10);
-    private const int SolSocket = 1;
-    private const int SoReuseAddress = 2;
-    private const int SoReusePort = 15;
 
     private ChatNode(ActorSystem system, ChatOptions options, int balancerPort, IReadOnlyList<int> serverPorts, IReadOnlyList<string> serverNames, IActorRef stats)
     {
@@ -82,12 +80,13 @@ public sealed class ChatNode : IAsyncDisposable
             Socket? edgeListener = null;
             if (options.BalancerEdge && !options.SharedBalancerPort)
             {
-                edgeListener = Listen(options.BindHost, options.BalancerPort, shared: false);
+                edgeListener = Ports.Listen(options.BindHost, options.BalancerPort, shared: false);
                 listeners.Add(edgeListener);
             }
 
+            // Bound now (a port in use fails the start at once); each server listens once it serves.
             var serverListeners = Enumerable.Range(0, options.Servers)
-                .Select(i => Listen(options.BindHost, options.ServerPort == 0 ? 0 : options.ServerPort + i, shared: false))
+                .Select(i => Ports.Bind(options.BindHost, options.ServerPort == 0 ? 0 : options.ServerPort + i, shared: false))
                 .ToList();
             listeners.AddRange(serverListeners);
 
@@ -126,7 +125,7 @@ public sealed class ChatNode : IAsyncDisposable
             var (servers, serverNames) = await StartServersAsync(system, options, serverListeners, balancer, gate, new ChatServices(names, stats, mediator, mediator));
             if (options.BalancerEdge && options.SharedBalancerPort)
             {
-                edgeListener = Listen(options.BindHost, options.BalancerPort, shared: true);
+                edgeListener = Ports.Listen(options.BindHost, options.BalancerPort, shared: true);
                 listeners.Add(edgeListener);
             }
 
@@ -137,8 +136,8 @@ public sealed class ChatNode : IAsyncDisposable
             return new ChatNode(
                 system,
                 options,
-                edgeListener is null ? 0 : PortOf(edgeListener),
-                serverListeners.Select(PortOf).ToList(),
+                edgeListener is null ? 0 : Ports.PortOf(edgeListener),
+                serverListeners.Select(Ports.PortOf).ToList(),
                 serverNames,
                 stats);
         }
@@ -389,63 +388,7 @@ public sealed class ChatNode : IAsyncDisposable
     {
         if (options.RemotePort != 0)
         {
-            Listen(options.BindHost, options.RemotePort, shared: false, purpose: "remote-port").Dispose();
+            Ports.Listen(options.BindHost, options.RemotePort, shared: false, purpose: "remote-port").Dispose();
         }
     }
-
-    /// <summary>
-    /// A listener whose queue of connections not yet accepted is as long as the system allows
-    /// (net.core.somaxconn on Linux): when a thousand clients connect at the same moment, a
-    /// connection the queue cannot hold is dropped and its client waits a second or more to try
-    /// again; with 512 a burst of 1,000 joins took twice as long (docs/BENCHMARKS.md).
-    /// </summary>
-    /// <param name="shared">Lets the balancer edges of several nodes on this machine listen on one port (SO_REUSEPORT, Linux).</param>
-    internal static Socket Listen(string host, int port, bool shared, string? purpose = null)
-    {
-        var address = Resolve(host);
-        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            if (OperatingSystem.IsLinux())
-            {
-                // A node started again right after a kill finds its ports in TIME_WAIT; a port
-                // with a live listener is still refused.
-                socket.SetRawSocketOption(SolSocket, SoReuseAddress, BitConverter.GetBytes(1));
-                if (shared)
-                {
-                    socket.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));
-                }
-            }
-
-            socket.Bind(new IPEndPoint(address, port));
-            socket.Listen();
-            return socket;
-        }
-        catch (SocketException ex)
-        {
-            socket.Dispose();
-            throw new ChatStartupException(ex.SocketErrorCode == SocketError.AddressAlreadyInUse
-                ? $"port {port} on {host} is already in use{(purpose is null ? string.Empty : $" ({purpose})")}"
-                : $"cannot listen on {host}:{port}: {ex.Message}", ex);
-        }
-    }
-
-    private static IPAddress Resolve(string host)
-    {
-        if (IPAddress.TryParse(host, out var address))
-        {
-            return address;
-        }
-
-        try
-        {
-            return Dns.GetHostAddresses(host).First();
-        }
-        catch (Exception ex) when (ex is SocketException or InvalidOperationException)
-        {
-            throw new ChatStartupException($"bind-host \"{host}\" does not resolve to an address", ex);
-        }
-    }
-
-    private static int PortOf(Socket listener) => ((IPEndPoint)listener.LocalEndPoint!).Port;
 }

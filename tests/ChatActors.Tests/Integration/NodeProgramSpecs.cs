@@ -177,7 +177,7 @@ public class NodeProgramSpecs
     [Fact]
     public void Several_config_files_layer_in_order_under_the_options()
     {
-        var folder = Directory.CreateTempSubdirectory("chatactors-").FullName;
+        var folder = TestFolders.Create();
         var first = Path.Combine(folder, "first.conf");
         var second = Path.Combine(folder, "second.conf");
         File.WriteAllText(first, "chat-actors { capacity = 7, servers = 2 }");

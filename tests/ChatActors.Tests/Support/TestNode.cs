@@ -30,5 +30,5 @@ public static class TestNode
     public static string WithoutFloodControl => File.ReadAllText(Path.Combine(Repository.Root, "hocon", "bench.conf"));
 
     public static string NewDatabasePath() =>
-        Path.Combine(Directory.CreateTempSubdirectory("chatactors-").FullName, "storage.db");
+        Path.Combine(TestFolders.Create(), "storage.db");
 }

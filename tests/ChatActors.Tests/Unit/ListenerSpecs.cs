@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using ChatActors.Hosting;
+using ChatActors.Net;
 
 namespace ChatActors.Tests.Unit;
 
@@ -14,7 +14,7 @@ public class ListenerSpecs
     public async Task A_listener_holds_a_burst_of_a_thousand_connections_that_nobody_has_accepted_yet()
     {
         const int Burst = 1000;
-        using var listener = ChatNode.Listen("127.0.0.1", 0, shared: false);
+        using var listener = Ports.Listen("127.0.0.1", 0, shared: false);
         var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
         var clients = new List<Socket>();
         try

@@ -40,7 +40,6 @@ public class ServerActorSpecs : Akka.TestKit.Xunit2.TestKit
     {
         var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen();
         var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
         var settings = new ServerSettings(0, "127.0.0.1", capacity, new SessionSettings("Server-1", 4096, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), Counting, TimeSpan.FromSeconds(30), ClientSessionSpecs.Unlimited), OutboundLimits.Default, AddressLimits.None);
         var server = Sys.ActorOf(ServerActor.Props(settings, listener, _balancer, _gate, new ChatServices(_names, _stats, _topic, _live)));
@@ -48,6 +47,8 @@ public class ServerActorSpecs : Akka.TestKit.Xunit2.TestKit
         var subscribe = _topic.ExpectMsg<Subscribe>();
         Assert.Equal(ChatTopic.Name, subscribe.Topic);
         _balancer.ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // not registered before it is subscribed
+        // Nor listening: a client that connects now is refused at once instead of waiting ungreeted.
+        Assert.Throws<SocketException>(() => new TcpClient().Connect(IPAddress.Loopback, port));
         _topic.Reply(new SubscribeAck(subscribe));
         Assert.Equal(new RegisterServer(0, "Server-1", "127.0.0.1", port, capacity, server), _balancer.ExpectMsg<RegisterServer>());
         return (server, port);
