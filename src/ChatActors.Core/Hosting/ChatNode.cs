@@ -121,8 +121,9 @@ public sealed class ChatNode : IAsyncDisposable
             var balancer = Singleton(system, "balancer", null, PoisonPill.Instance, () =>
                 BalancerActor.Props(options.Algorithm, options.ReservationTimeout, options.AddressLimits.ReservationsPerAddress, mediator, options.RelearnWindow, clock));
 
-            var gate = system.ActorOf(ConnectionGate.Props(options.AddressLimits, stats, options.Counting), "connection-gate");
-            var (servers, serverNames) = await StartServersAsync(system, options, serverListeners, balancer, gate, new ChatServices(names, stats, mediator, mediator));
+            var counting = system.ActorOf(CountingGate.Props(stats), "counting-gate");
+            var gate = system.ActorOf(ConnectionGate.Props(options.AddressLimits, counting, options.Counting), "connection-gate");
+            var (servers, serverNames) = await StartServersAsync(system, options, serverListeners, balancer, gate, new ChatServices(names, counting, mediator, mediator));
             if (options.BalancerEdge && options.SharedBalancerPort)
             {
                 edgeListener = Ports.Listen(options.BindHost, options.BalancerPort, shared: true);
@@ -131,7 +132,7 @@ public sealed class ChatNode : IAsyncDisposable
 
             IActorRef? edge = edgeListener is null
                 ? null
-                : system.ActorOf(BalancerEdge.Props(edgeListener, balancer, stats, options.BalancerReplyTimeout, options.Counting, options.AddressLimits, mediator), "balancer-edge");
+                : system.ActorOf(BalancerEdge.Props(edgeListener, balancer, counting, options.BalancerReplyTimeout, options.Counting, options.AddressLimits, mediator), "balancer-edge");
             AddShutdownTasks(system, edge, servers, storage ? stats : null);
             return new ChatNode(
                 system,
