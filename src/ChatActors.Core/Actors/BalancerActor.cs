@@ -26,6 +26,7 @@ public sealed class BalancerActor : ReceiveActor, IWithTimers, IWithStash
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SortedDictionary<int, ServerEntry> _servers = new();
     private readonly HashSet<UniqueAddress> _unreachableNodes = [];
+    private readonly HashSet<IActorRef> _awaitingServers = [];
     private int? _lastPicked;
     private int _nextFreeIndex;
 
@@ -78,6 +79,17 @@ public sealed class BalancerActor : ReceiveActor, IWithTimers, IWithStash
     {
         ReceiveServerNews();
         Receive<AssignServer>(assign => Assign(assign.ClientAddress));
+        Receive<AwaitServersServing>(_ =>
+        {
+            if (_servers.Count > 0)
+            {
+                Sender.Tell(ServersServing.Instance);
+            }
+            else
+            {
+                _awaitingServers.Add(Sender);
+            }
+        });
         Receive<AllocateServerIndices>(allocate =>
         {
             Sender.Tell(new ServerIndicesAllocated(_nextFreeIndex));
@@ -114,6 +126,12 @@ public sealed class BalancerActor : ReceiveActor, IWithTimers, IWithStash
             _servers[registration.Index] = new ServerEntry(registration, SingletonLocation.NodeOf(registration.Server, Context.System), connected, []);
             Context.Watch(registration.Server);
             _log.Info("{0} is up at {1}:{2} (capacity {3})", registration.Name, registration.Host, registration.Port, registration.Capacity);
+            foreach (var edge in _awaitingServers)
+            {
+                edge.Tell(ServersServing.Instance);
+            }
+
+            _awaitingServers.Clear();
         }
 
         _nextFreeIndex = Math.Max(_nextFreeIndex, registration.Index + 1);

@@ -14,11 +14,13 @@ namespace ChatActors.Actors;
 /// then writes the one reply of PROTOCOL.md section 1 and closes. An approach that cannot
 /// be counted gets no reply. An address that connects faster than its limit allows gets
 /// <c>SNA wait</c> through <see cref="ConnectionRefusals"/> without asking the balancer,
-/// the one refusal every client of the protocol understands.
+/// the one refusal every client of the protocol understands. Its port listens only once the
+/// balancer knows a server: before that, every client would be told <c>SNA wait</c> and counted lost.
 /// </summary>
 public sealed class BalancerEdge : ReceiveActor, IWithTimers
 {
     private static readonly byte[] Refused = Wire.Encode(Wire.NoServerAvailable);
+    private static readonly TimeSpan AskServersAgainEvery = TimeSpan.FromSeconds(2);
     private readonly Socket _listener;
     private readonly IActorRef _balancer;
     private readonly IActorRef _stats;
@@ -30,6 +32,8 @@ public sealed class BalancerEdge : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _accepting = new();
     private readonly Dictionary<IPAddress, TokenBucket> _connects = new();
+    private readonly List<IActorRef> _awaitingListening = [];
+    private bool _listening;
 
     /// <param name="liveFeed">The mediator of the live-view topic, told of every client turned away.</param>
     public BalancerEdge(Socket listener, IActorRef balancer, IActorRef stats, TimeSpan replyTimeout, CountWaits counting, AddressLimits limits, IActorRef liveFeed)
@@ -43,6 +47,19 @@ public sealed class BalancerEdge : ReceiveActor, IWithTimers
         _liveFeed = liveFeed;
         _refusals = Context.ActorOf(ConnectionRefusals.Props(stats, counting, atBalancer: true, "The balancer"), "refusals");
 
+        Receive<AskForServers>(_ => _balancer.Tell(AwaitServersServing.Instance));
+        Receive<ServersServing>(_ => StartListening());
+        Receive<AwaitEdgeListening>(_ =>
+        {
+            if (_listening)
+            {
+                Sender.Tell(EdgeListening.Instance);
+            }
+            else
+            {
+                _awaitingListening.Add(Sender);
+            }
+        });
         Receive<ConnectionAccepted>(accepted => Answer(accepted.Socket));
         Receive<ForgetIdleAddresses>(_ => ForgetFullBuckets());
         Receive<AcceptFailed>(failed => throw new InvalidOperationException("the balancer cannot accept connections", failed.Cause));
@@ -50,16 +67,33 @@ public sealed class BalancerEdge : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <param name="listener">A bound, listening socket; the actor owns it from now on.</param>
+    /// <param name="listener">A bound socket, not listening yet; the actor owns it from now on.</param>
     public static Props Props(Socket listener, IActorRef balancer, IActorRef stats, TimeSpan replyTimeout, CountWaits counting, AddressLimits limits, IActorRef liveFeed) =>
         Akka.Actor.Props.Create(() => new BalancerEdge(listener, balancer, stats, replyTimeout, counting, limits, liveFeed));
 
     private static TimeSpan Now => TimeSpan.FromMilliseconds(Environment.TickCount64);
 
+    /// <summary>The balancer singleton may move or not be found yet, so the edge asks again until it is answered.</summary>
     protected override void PreStart()
     {
-        _ = AcceptLoop.RunAsync(_listener, Self, _accepting.Token);
+        _balancer.Tell(AwaitServersServing.Instance);
+        Timers.StartPeriodicTimer(AskForServers.Instance, AskForServers.Instance, AskServersAgainEvery);
         Timers.StartPeriodicTimer(ForgetIdleAddresses.Instance, ForgetIdleAddresses.Instance, TimeSpan.FromSeconds(10));
+    }
+
+    private void StartListening()
+    {
+        if (_listening)
+        {
+            return;
+        }
+
+        Timers.Cancel(AskForServers.Instance);
+        _listener.Listen();
+        _listening = true;
+        _ = AcceptLoop.RunAsync(_listener, Self, _accepting.Token);
+        _awaitingListening.ForEach(waiter => waiter.Tell(EdgeListening.Instance));
+        _awaitingListening.Clear();
     }
 
     protected override void PostStop()
@@ -144,6 +178,11 @@ public sealed class BalancerEdge : ReceiveActor, IWithTimers
                 // The client left before reading its reply; there is nobody to tell.
             }
         }
+    }
+
+    private sealed record AskForServers
+    {
+        public static readonly AskForServers Instance = new();
     }
 
     private sealed record ForgetIdleAddresses

@@ -80,7 +80,7 @@ public sealed class ChatNode : IAsyncDisposable
             Socket? edgeListener = null;
             if (options.BalancerEdge && !options.SharedBalancerPort)
             {
-                edgeListener = Ports.Listen(options.BindHost, options.BalancerPort, shared: false);
+                edgeListener = Ports.Bind(options.BindHost, options.BalancerPort, shared: false);
                 listeners.Add(edgeListener);
             }
 
@@ -126,13 +126,19 @@ public sealed class ChatNode : IAsyncDisposable
             var (servers, serverNames) = await StartServersAsync(system, options, serverListeners, balancer, gate, new ChatServices(names, counting, mediator, mediator));
             if (options.BalancerEdge && options.SharedBalancerPort)
             {
-                edgeListener = Ports.Listen(options.BindHost, options.BalancerPort, shared: true);
+                edgeListener = Ports.Bind(options.BindHost, options.BalancerPort, shared: true);
                 listeners.Add(edgeListener);
             }
 
             IActorRef? edge = edgeListener is null
                 ? null
                 : system.ActorOf(BalancerEdge.Props(edgeListener, balancer, counting, options.BalancerReplyTimeout, options.Counting, options.AddressLimits, mediator), "balancer-edge");
+            if (edge is not null && servers.Count > 0)
+            {
+                // Its own servers serve, so the balancer knows one: the node is up once its port answers.
+                await edge.Ask<EdgeListening>(AwaitEdgeListening.Instance, ClusterJoinTimeout);
+            }
+
             AddShutdownTasks(system, edge, servers, storage ? stats : null);
             return new ChatNode(
                 system,

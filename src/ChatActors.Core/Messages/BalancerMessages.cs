@@ -26,3 +26,25 @@ public sealed record NoServerAvailable : IChatMessage
 public sealed record AllocateServerIndices(int Count) : IChatMessage;
 
 public sealed record ServerIndicesAllocated(int First) : IChatMessage;
+
+/// <summary>A balancer edge asks before it listens: answered with <see cref="ServersServing"/> once the balancer knows a server.</summary>
+public sealed record AwaitServersServing : IChatMessage
+{
+    public static readonly AwaitServersServing Instance = new();
+}
+
+public sealed record ServersServing : IChatMessage
+{
+    public static readonly ServersServing Instance = new();
+}
+
+/// <summary>Asked of the node's own balancer edge (never across the network): answered with <see cref="EdgeListening"/> once its port listens.</summary>
+public sealed record AwaitEdgeListening
+{
+    public static readonly AwaitEdgeListening Instance = new();
+}
+
+public sealed record EdgeListening
+{
+    public static readonly EdgeListening Instance = new();
+}

@@ -31,6 +31,8 @@ public sealed class ChatSerializer : SerializerWithStringManifest
         Add<AssignServer>("balancer.assign", (w, m) => w.String(m.ClientAddress ?? string.Empty), r => new AssignServer(r.String() is { Length: > 0 } address ? address : null));
         Add<ServerAssigned>("balancer.assigned", (w, m) => { w.String(m.Host); w.Int(m.Port); }, r => new ServerAssigned(r.String(), r.Int()));
         Add("balancer.none", NoServerAvailable.Instance);
+        Add("balancer.await-servers", AwaitServersServing.Instance);
+        Add("balancer.servers-serving", ServersServing.Instance);
         Add<ServerShown>(
             "live.server",
             (w, m) => { w.Ref(m.Server); w.String(m.Name); w.String(m.Node); w.Int(m.Port); w.Int(m.Capacity); w.Int(m.Online); w.String(m.LastJoined ?? string.Empty); },

@@ -38,6 +38,19 @@ public class BalancerActorSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void An_edge_that_awaits_servers_is_answered_once_the_first_server_registers()
+    {
+        var balancer = StartBalancer(BalancingAlgorithm.RoundRobin);
+        balancer.Tell(AwaitServersServing.Instance);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        balancer.Tell(new RegisterServer(0, ServerSettings.NameOf(0), "127.0.0.1", 5010, 100, CreateTestProbe()));
+        ExpectMsg(ServersServing.Instance);
+        balancer.Tell(AwaitServersServing.Instance);
+        ExpectMsg(ServersServing.Instance);
+    }
+
+    [Fact]
     public void Round_robin_hands_out_servers_in_order_and_wraps()
     {
         var balancer = StartBalancer(BalancingAlgorithm.RoundRobin, (0, 100), (1, 100), (2, 100));

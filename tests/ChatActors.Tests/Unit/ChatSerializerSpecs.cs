@@ -36,6 +36,8 @@ public class ChatSerializerSpecs : Akka.TestKit.Xunit2.TestKit
             new AssignServer("203.0.113.7"),
             new ServerAssigned("127.0.0.1", 5011),
             NoServerAvailable.Instance,
+            AwaitServersServing.Instance,
+            ServersServing.Instance,
             new AllocateServerIndices(2),
             new ServerShown(actor, "Server-2", "127.0.0.1:5001", 5011, 100, 7, "ann"),
             new ServerShown(actor, "Server-3", "127.0.0.1:5002", 5012, 100, 0, null),
