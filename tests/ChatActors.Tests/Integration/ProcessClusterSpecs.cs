@@ -214,13 +214,24 @@ public partial class ProcessClusterSpecs
     }
 
     /// <summary>
-    /// The port the balancer hands out, or null for <c>SNA wait</c>, for a connection that a
+    /// The port the balancer hands out, or null for a refused connect (no server serves yet), for <c>SNA wait</c>, for a connection that a
     /// dying node's listener took and reset (the balancer port is shared by every node's edge),
     /// and for no reply yet (while the stats actor moves, an approach waits to be counted).
     /// </summary>
     private static async Task<int?> HandedOutPortAsync(int balancerPort)
     {
-        await using var balancer = await ChatClient.ConnectAsync(balancerPort);
+        ChatClient balancer;
+        try
+        {
+            balancer = await ChatClient.ConnectAsync(balancerPort);
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            // Refused: no server serves yet, so the balancer port does not listen yet.
+            return null;
+        }
+
+        await using var _ = balancer;
         try
         {
             var match = Regex.Match(await balancer.ReadToEndAsync(TimeSpan.FromSeconds(5)), @"^\('127\.0\.0\.1', (\d+)\)$");
