@@ -147,6 +147,19 @@ if ($Config -ne "") {
 
 # The first node started shows the live view in this terminal (when it is one).
 $liveView = if ($NoLiveView) { "off" } else { "on" }
+$viewShown = $liveView -eq "on" -and -not [Console]::IsOutputRedirected
+
+# While the live view holds the terminal, a line printed here would be drawn over it: what
+# this script has to say then goes to logs/run.log (the view shows the node going and coming).
+function Write-Notice([string]$text) {
+    if ($viewShown) {
+        New-Item -ItemType Directory -Force -Path $logs | Out-Null
+        Add-Content -Path (Join-Path $logs "run.log") -Value "$(Get-Date -Format HH:mm:ss) $text"
+    }
+    else {
+        Write-Host $text
+    }
+}
 
 # The user's file comes last, so that it layers over the node's own file.
 function Start-Node([string[]]$arguments) {
@@ -211,7 +224,7 @@ try {
             $code = $nodes[$i].ExitCode
             $restarted = [int]$restarts[$i]
             if ($nodes.Count -gt 1 -and ($code -eq $killed -or (($code -eq $stoppedByItself -or $restarted -gt 0) -and $code -ne 0 -and $restarted -lt 5))) {
-                Write-Host "ChatActors: node $i exited with code $code; starting it again"
+                Write-Notice "ChatActors: node $i exited with code $code; starting it again"
                 $restarts[$i] = $restarted + 1
                 $nodes[$i] = Start-Node $nodeArguments[$i]
             }
@@ -220,7 +233,7 @@ try {
             }
             else {
                 $reported[$i] = $true
-                Write-Host "ChatActors: node $i exited with code $code; see $(Join-Path $logs "node-$i.log")"
+                Write-Notice "ChatActors: node $i exited with code $code; see $(Join-Path $logs "node-$i.log")"
             }
         }
     }

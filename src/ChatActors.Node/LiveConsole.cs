@@ -50,5 +50,5 @@ public sealed class LiveConsole(IAnsiConsole terminal, string footer) : ILiveScr
             }
         });
 
-    private IRenderable Render() => LiveViewRendering.Render(_model, DateTime.Now, footer);
+    private IRenderable Render() => LiveViewRendering.Render(_model, DateTime.Now, footer, terminal.Profile.Height);
 }

@@ -6,7 +6,8 @@ namespace ChatActors.Live;
 /// <summary>Everything the live view shows: the counters, every server of the cluster, and the newest events.</summary>
 public sealed record LiveModel(StatsSnapshot? Stats, ImmutableSortedDictionary<string, ServerShown> Servers, ImmutableList<LiveEvent> Log)
 {
-    public const int LogLines = 12;
+    /// <summary>The most events kept: more than any terminal is high, so the box fills whatever height it has.</summary>
+    public const int LogLines = 200;
 
     public static readonly LiveModel Empty = new(null, ImmutableSortedDictionary.Create<string, ServerShown>(new ServerNameOrder()), []);
 

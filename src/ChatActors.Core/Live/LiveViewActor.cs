@@ -17,8 +17,13 @@ public interface ILiveScreen
 /// actors that own the figures: the stats actor's counters, every server's <see cref="ServerShown"/>
 /// and <see cref="LiveEvent"/>s on the live-view topic, and the cluster's own membership events.
 /// </summary>
-public sealed class LiveViewActor : ReceiveActor
+public sealed class LiveViewActor : ReceiveActor, IWithTimers
 {
+    // A server that starts on another node after this view asked, or whose news was sent
+    // before pub/sub gossip told its node of this view, would be missing until a client
+    // joins it: the view asks the servers again this often.
+    private static readonly TimeSpan AskServersAgainEvery = TimeSpan.FromSeconds(5);
+
     private readonly IActorRef _feed;
     private readonly IActorRef _stats;
     private readonly ILiveScreen _screen;
@@ -37,9 +42,11 @@ public sealed class LiveViewActor : ReceiveActor
             // Subscribed: from now on no news is missed, so ask for what is there already. The
             // servers hear it on the chat topic they hold anyway, so that the live-view news
             // reaches only the views.
-            _feed.Tell(new Publish(ChatTopic.Name, new ShowLiveView(Self)));
+            AskServers();
+            Timers.StartPeriodicTimer(AskServersAgain.Instance, AskServersAgain.Instance, AskServersAgainEvery);
             _stats.Tell(GetStats.Instance);
         });
+        Receive<AskServersAgain>(_ => AskServers());
         Receive<StatsSnapshot>(stats => Update(_model with { Stats = stats }));
         Receive<ServerShown>(server =>
         {
@@ -65,6 +72,8 @@ public sealed class LiveViewActor : ReceiveActor
         ReceiveAny(_ => { });
     }
 
+    public ITimerScheduler Timers { get; set; } = null!;
+
     public static Props Props(IActorRef feed, IActorRef stats, ILiveScreen screen) =>
         Akka.Actor.Props.Create(() => new LiveViewActor(feed, stats, screen));
 
@@ -86,6 +95,8 @@ public sealed class LiveViewActor : ReceiveActor
         }
     }
 
+    private void AskServers() => _feed.Tell(new Publish(ChatTopic.Name, new ShowLiveView(Self)));
+
     private static string Node(Member member) => $"{member.Address.Host}:{member.Address.Port}";
 
     private void Happened(string text) => Update(_model.With(new LiveEvent(DateTime.Now, text)));
@@ -94,5 +105,10 @@ public sealed class LiveViewActor : ReceiveActor
     {
         _model = model;
         _screen.Show(model);
+    }
+
+    private sealed record AskServersAgain
+    {
+        public static readonly AskServersAgain Instance = new();
     }
 }

@@ -7,8 +7,14 @@ namespace ChatActors.Live;
 /// <summary>The live view as Spectre.Console draws it, like the original server window: the counters, a table of servers, the rolling log.</summary>
 public static class LiveViewRendering
 {
+    // The lines of the view that are not the servers' rows or the events: the title, the
+    // counters, the table's borders and header, the events box's borders, the footer.
+    private const int FixedLines = 1 + 1 + 4 + 2 + 1;
+    private const int FewestEventRows = 3;
+
     /// <param name="footer">What to do, e.g. where the log file is and how to stop.</param>
-    public static IRenderable Render(LiveModel model, DateTime now, string footer)
+    /// <param name="height">The terminal's rows: the events box takes all the table leaves, one line per event.</param>
+    public static IRenderable Render(LiveModel model, DateTime now, string footer, int height)
     {
         var stats = model.Stats;
         var counters = new Grid().AddColumns(6);
@@ -37,9 +43,11 @@ public static class LiveViewRendering
             servers.AddRow("[grey]no server up yet[/]", string.Empty, string.Empty, string.Empty, string.Empty);
         }
 
+        var eventRows = Math.Max(FewestEventRows, height - FixedLines - Math.Max(1, model.Servers.Count));
         IRenderable log = model.Log.Count == 0
             ? new Markup("[grey]nothing yet[/]")
-            : new Rows(model.Log.Select(entry => new Markup($"[grey]{entry.At:HH:mm:ss}[/] {Markup.Escape(entry.Text)}")));
+            : new Rows(model.Log.TakeLast(eventRows).Select(entry =>
+                new Markup($"[grey]{entry.At:HH:mm:ss}[/] {Markup.Escape(entry.Text)}").Overflow(Overflow.Ellipsis)));
 
         return new Rows(
             new Markup($"[bold]ChatActors[/]  {now.ToString("ddd d MMM yyyy  HH:mm:ss", CultureInfo.InvariantCulture)}"),

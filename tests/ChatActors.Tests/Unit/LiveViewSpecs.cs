@@ -46,6 +46,19 @@ public class LiveViewSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_view_asks_the_servers_again_so_that_a_server_that_started_after_it_is_shown_without_a_client()
+    {
+        var view = StartView();
+        _feed.ExpectMsg<Publish>();
+        var again = _feed.ExpectMsg<Publish>(TimeSpan.FromSeconds(8));
+        Assert.Equal((ChatTopic.Name, new ShowLiveView(view)), (again.Topic, again.Message));
+
+        var late = CreateTestProbe();
+        view.Tell(Server("Server-3", 0, null, late));
+        AwaitAssert(() => Assert.Contains("Server-3", _screen.Model.Servers.Keys));
+    }
+
+    [Fact]
     public void The_model_holds_the_newest_counters_every_server_and_the_newest_events()
     {
         var view = StartView();
@@ -95,7 +108,7 @@ public class LiveViewSpecs : Akka.TestKit.Xunit2.TestKit
         model = model.With(Server("Server-1", 2, "ann")).With(new LiveEvent(At, "ann joined Server-1"));
         var console = new TestConsole().Width(120);
 
-        console.Write(LiveViewRendering.Render(model, At, "q or Ctrl+C stops"));
+        console.Write(LiveViewRendering.Render(model, At, "q or Ctrl+C stops", height: 40));
 
         var screen = console.Output;
         Assert.Contains("Thu 26 Nov 2026  14:05:09", screen);
@@ -107,5 +120,28 @@ public class LiveViewSpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Matches(@"Server-1\s+│ 127\.0\.0\.1:5000\s+│ 5010\s+│ 2 / 100\s+│ ann", screen);
         Assert.Contains("14:05:09 ann joined Server-1", screen);
         Assert.Contains("q or Ctrl+C stops", screen);
+    }
+
+    [Theory]
+    [InlineData(40)]
+    [InlineData(24)]
+    public void The_events_fill_the_terminal_to_its_last_row_with_the_newest_at_the_bottom(int height)
+    {
+        var model = LiveModel.Empty with { Stats = Stats };
+        model = model.With(Server("Server-1", 2, "ann")).With(Server("Server-2", 0, null));
+        for (var i = 1; i <= 60; i++)
+        {
+            model = model.With(new LiveEvent(At, $"event {i}"));
+        }
+
+        var console = new TestConsole().Width(120).Height(height);
+        console.Write(LiveViewRendering.Render(model, At, "q or Ctrl+C stops", height));
+
+        var lines = console.Output.TrimEnd('\n').Split('\n');
+        Assert.Equal(height, lines.Length);
+        Assert.Contains("q or Ctrl+C stops", lines[^1]);
+        Assert.Contains("event 60", lines[^3]);
+        var shownEvents = lines.Count(line => line.Contains("14:05:09 event ", StringComparison.Ordinal));
+        Assert.Equal(height - 11, shownEvents);
     }
 }
