@@ -70,6 +70,8 @@ public sealed partial class NodeProcess : IAsyncDisposable
             "--capacity", capacity.ToString(CultureInfo.InvariantCulture),
             "--config", config);
         node._temporaryFolder = folder;
+        // Ctrl+C or SIGTERM ends the tool before its own clean-up: the node and its folder go then.
+        AppDomain.CurrentDomain.ProcessExit += node.RemoveOnExit;
         return node;
     }
 
@@ -148,14 +150,21 @@ public sealed partial class NodeProcess : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        AppDomain.CurrentDomain.ProcessExit -= RemoveOnExit;
+        Remove();
+        return ValueTask.CompletedTask;
+    }
+
+    private void RemoveOnExit(object? sender, EventArgs e) => Remove();
+
+    private void Remove()
+    {
         Kill();
         _process.Dispose();
-        if (_temporaryFolder is not null)
+        if (_temporaryFolder is not null && Directory.Exists(_temporaryFolder))
         {
             Directory.Delete(_temporaryFolder, recursive: true);
         }
-
-        return ValueTask.CompletedTask;
     }
 
     private async Task<int> SignalAndWaitAsync(string signal, TimeSpan within)

@@ -7,6 +7,15 @@ if (options is null)
     return args.Any(arg => arg is "--help" or "-h" or "-?") ? 0 : 2;
 }
 
+// Ctrl+C ends the soak through a normal exit, so that the node it started and that node's
+// folder are removed (a process ended by the signal itself runs no clean-up).
+Console.CancelKeyPress += (_, stop) =>
+{
+    stop.Cancel = true;
+    Console.Error.WriteLine("soak: stopped (Ctrl+C); no report");
+    Environment.Exit(130);
+};
+
 var report = await new SoakRun(options, Console.Out).RunAsync();
 var markdown = report.ToMarkdown();
 Console.WriteLine();
