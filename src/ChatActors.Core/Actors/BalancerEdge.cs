@@ -33,7 +33,6 @@ public sealed class BalancerEdge : ReceiveActor, IWithTimers
     private readonly CancellationTokenSource _accepting = new();
     private readonly Dictionary<IPAddress, TokenBucket> _connects = new();
     private readonly List<IActorRef> _awaitingListening = [];
-    private bool _listening;
 
     /// <param name="liveFeed">The mediator of the live-view topic, told of every client turned away.</param>
     public BalancerEdge(Socket listener, IActorRef balancer, IActorRef stats, TimeSpan replyTimeout, CountWaits counting, AddressLimits limits, IActorRef liveFeed)
@@ -47,22 +46,7 @@ public sealed class BalancerEdge : ReceiveActor, IWithTimers
         _liveFeed = liveFeed;
         _refusals = Context.ActorOf(ConnectionRefusals.Props(stats, counting, atBalancer: true, "The balancer"), "refusals");
 
-        Receive<AskForServers>(_ => _balancer.Tell(AwaitServersServing.Instance));
-        Receive<ServersServing>(_ => StartListening());
-        Receive<AwaitEdgeListening>(_ =>
-        {
-            if (_listening)
-            {
-                Sender.Tell(EdgeListening.Instance);
-            }
-            else
-            {
-                _awaitingListening.Add(Sender);
-            }
-        });
-        Receive<ConnectionAccepted>(accepted => Answer(accepted.Socket));
-        Receive<ForgetIdleAddresses>(_ => ForgetFullBuckets());
-        Receive<AcceptFailed>(failed => throw new InvalidOperationException("the balancer cannot accept connections", failed.Cause));
+        WaitingForServers();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -78,22 +62,34 @@ public sealed class BalancerEdge : ReceiveActor, IWithTimers
     {
         _balancer.Tell(AwaitServersServing.Instance);
         Timers.StartPeriodicTimer(AskForServers.Instance, AskForServers.Instance, AskServersAgainEvery);
-        Timers.StartPeriodicTimer(ForgetIdleAddresses.Instance, ForgetIdleAddresses.Instance, TimeSpan.FromSeconds(10));
+    }
+
+    private void WaitingForServers()
+    {
+        Receive<AskForServers>(_ => _balancer.Tell(AwaitServersServing.Instance));
+        Receive<ServersServing>(_ => StartListening());
+        Receive<AwaitEdgeListening>(_ => _awaitingListening.Add(Sender));
+    }
+
+    private void Listening()
+    {
+        Receive<AwaitEdgeListening>(_ => Sender.Tell(EdgeListening.Instance));
+        // The answer to an ask repeated before the first answer came.
+        Receive<ServersServing>(_ => { });
+        Receive<ConnectionAccepted>(accepted => Answer(accepted.Socket));
+        Receive<ForgetIdleAddresses>(_ => ForgetFullBuckets());
+        Receive<AcceptFailed>(failed => throw new InvalidOperationException("the balancer cannot accept connections", failed.Cause));
     }
 
     private void StartListening()
     {
-        if (_listening)
-        {
-            return;
-        }
-
         Timers.Cancel(AskForServers.Instance);
         _listener.Listen();
-        _listening = true;
         _ = AcceptLoop.RunAsync(_listener, Self, _accepting.Token);
+        Timers.StartPeriodicTimer(ForgetIdleAddresses.Instance, ForgetIdleAddresses.Instance, TimeSpan.FromSeconds(10));
         _awaitingListening.ForEach(waiter => waiter.Tell(EdgeListening.Instance));
         _awaitingListening.Clear();
+        Become(Listening);
     }
 
     protected override void PostStop()
