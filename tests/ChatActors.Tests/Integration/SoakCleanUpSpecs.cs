@@ -32,10 +32,11 @@ public class SoakCleanUpSpecs
         };
         soak.BeginOutputReadLine();
         soak.BeginErrorReadLine();
+        string? nodeFolder = null;
         try
         {
             await joined.Task.WaitAsync(Within);
-            var nodeFolder = Assert.Single(Directory.GetDirectories(temporary, "chatactors-node-*"));
+            nodeFolder = Assert.Single(Directory.GetDirectories(temporary, "chatactors-node-*"));
             Assert.NotEmpty(ProcessesUsing(nodeFolder));
 
             using (var term = Process.Start("kill", ["-TERM", soak.Id.ToString(CultureInfo.InvariantCulture)]))
@@ -54,24 +55,40 @@ public class SoakCleanUpSpecs
             {
                 soak.Kill(entireProcessTree: true);
             }
+
+            // A soak that failed to clean up must not leave its node running past the spec.
+            foreach (var pid in nodeFolder is null ? [] : ProcessesUsing(nodeFolder))
+            {
+                try
+                {
+                    using var node = Process.GetProcessById(pid);
+                    node.Kill();
+                }
+                catch (Exception gone) when (gone is ArgumentException or InvalidOperationException)
+                {
+                    // It ended meanwhile.
+                }
+            }
         }
     }
 
     /// <summary>The processes whose command line names <paramref name="folder"/>: the soak's node.</summary>
-    private static List<string> ProcessesUsing(string folder) =>
+    private static List<int> ProcessesUsing(string folder) =>
         Directory.GetDirectories("/proc")
-            .Where(path => int.TryParse(Path.GetFileName(path), out _))
-            .Select(path =>
-            {
-                try
-                {
-                    return File.ReadAllText(Path.Combine(path, "cmdline")).Replace('\0', ' ');
-                }
-                catch (IOException)
-                {
-                    return string.Empty;
-                }
-            })
-            .Where(commandLine => commandLine.Contains(folder, StringComparison.Ordinal))
+            .Select(path => (Path: path, Pid: int.TryParse(Path.GetFileName(path), out var pid) ? pid : 0))
+            .Where(process => process.Pid > 0 && CommandLine(process.Path).Contains(folder, StringComparison.Ordinal))
+            .Select(process => process.Pid)
             .ToList();
+
+    private static string CommandLine(string processFolder)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(processFolder, "cmdline")).Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return string.Empty;
+        }
+    }
 }
