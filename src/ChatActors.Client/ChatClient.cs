@@ -11,12 +11,14 @@ namespace ChatActors.Client;
 /// goes away mid-chat it comes back through the balancer (<see cref="Reconnection"/>) under the
 /// same name, and what the user typed meanwhile is sent once it is back.
 /// </summary>
-public sealed partial class ChatClient(ClientOptions options, IClientConsole console)
+/// <param name="askBalancer">One exchange with the balancer, its whole answer; null: over TCP to the options' host and port (a tool that counts what clients see passes its own).</param>
+public sealed partial class ChatClient(ClientOptions options, IClientConsole console, Func<Task<string>>? askBalancer = null)
 {
     public const int LeftTheChat = 0;
     public const int ServerWentAway = 1;
     public const int NoServer = 3;
     private static readonly TimeSpan CloseWithin = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan JoinAgainAfter = TimeSpan.FromSeconds(1);
 
     public async Task<int> RunAsync()
     {
@@ -180,7 +182,9 @@ public sealed partial class ChatClient(ClientOptions options, IClientConsole con
     }
 
     /// <summary>The balancer's whole answer (a server, <c>SNA wait</c>, or nothing).</summary>
-    private async Task<string> AskBalancerAsync()
+    private Task<string> AskBalancerAsync() => askBalancer is null ? AskBalancerOverTcpAsync() : askBalancer();
+
+    private async Task<string> AskBalancerOverTcpAsync()
     {
         using var balancer = new TcpClient();
         await balancer.ConnectAsync(options.Host, options.Port);
@@ -206,6 +210,14 @@ public sealed partial class ChatClient(ClientOptions options, IClientConsole con
             {
                 console.Show(answer);
                 return joined;
+            }
+
+            // The cluster could not count the join just now (PROTOCOL.md section 6): the name is fine, so try it again.
+            if (answer.StartsWith("ERROR join failed", StringComparison.Ordinal))
+            {
+                console.Status($"The server could not take the join yet; trying again in {JoinAgainAfter.TotalSeconds:0} s.");
+                await Task.Delay(JoinAgainAfter);
+                continue;
             }
 
             name = console.AskName(answer.StartsWith("ERROR name in use", StringComparison.Ordinal)

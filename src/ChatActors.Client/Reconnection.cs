@@ -84,6 +84,7 @@ public sealed class Reconnection(ClientOptions options, IClientConsole console, 
             var answer = await connection.ReadLineAsync();
             if (answer is null)
             {
+                console.Status("The server closed the connection before it answered the join; asking the balancer again.");
                 return null;
             }
 

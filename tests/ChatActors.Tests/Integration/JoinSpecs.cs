@@ -1,3 +1,4 @@
+using ChatActors.Harness;
 using System.Globalization;
 using ChatActors.Tests.Support;
 

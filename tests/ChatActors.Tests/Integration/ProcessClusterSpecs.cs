@@ -1,3 +1,4 @@
+using ChatActors.Harness;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;

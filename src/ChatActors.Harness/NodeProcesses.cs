@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace ChatActors.Tests.Support;
+namespace ChatActors.Harness;
 
 /// <summary>The node processes run.ps1 started, found by their command lines in /proc (Linux), and free port ranges for them.</summary>
 public static class NodeProcesses
