@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace ChatActors.Soak.Faults;
+
+/// <summary>
+/// The soak's fault run (README "Soak"): a process cluster started by run.ps1 under clients of the
+/// project's own client code, while the <see cref="Nemesis"/> kills and pauses its nodes; then the
+/// checks of <see cref="FaultReport"/> on what the clients saw and what storage.db holds.
+/// </summary>
+public sealed class FaultRun(SoakOptions options, TextWriter console)
+{
+    /// <summary>The last stretch of the chat has no fault, so that the recovery after the last one is seen.</summary>
+    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(45);
+    private static readonly TimeSpan RecoveryLimit = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan SampleEvery = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan DrainWithin = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan LeavesWithin = TimeSpan.FromSeconds(90);
+
+    public async Task<FaultReport> RunAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        await using var cluster = await ProcessCluster.StartAsync(options.Servers, options.Capacity);
+        var tally = new Tally();
+        var balancer = new BalancerExchange(cluster.BalancerPort, tally, clock);
+        var nemesis = new Nemesis(cluster, options.Seed, clock, console, tally);
+        await nemesis.WaitUntilServingAsync(CancellationToken.None);
+        Say(clock, $"{cluster.Nodes} nodes serve (balancer port {cluster.BalancerPort}); {options.Clients} clients for {options.Duration.TotalMinutes:0.#} min, faults {(options.Faults ? $"on, seed {options.Seed}" : "off")}");
+
+        var memory = new List<NodeMemorySample>();
+        var clients = Enumerable.Range(0, options.Clients).Select(id => new FaultClient(id, balancer, cluster.BalancerPort, tally, clock, options.LineInterval)).ToList();
+        using var stopTyping = new CancellationTokenSource();
+        var leaveNow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var running = clients.Select(client => client.RunAsync(stopTyping.Token, leaveNow.Task)).ToList();
+
+        var chatStart = clock.Elapsed;
+        using var stopFaults = new CancellationTokenSource(options.Duration > Quiet ? options.Duration - Quiet : TimeSpan.Zero);
+        var faults = options.Faults ? nemesis.RunAsync(stopFaults.Token) : Task.CompletedTask;
+        Task<Recovery>? recovery = null;
+        while (clock.Elapsed - chatStart < options.Duration)
+        {
+            await Task.Delay(SampleEvery);
+            memory.Add(new NodeMemorySample(clock.Elapsed, cluster.RssBytes()));
+            if (faults.IsCompleted && recovery is null)
+            {
+                recovery = RecoveryAsync(cluster, nemesis, balancer, clock);
+            }
+
+            Say(clock, $"{clients.Sum(client => client.Record.Sessions.Count(session => session.EndedAt is null))} clients joined, joins seen {clients.Sum(client => client.Record.Sessions.Count)}, faults {nemesis.Faults.Count}, node rss {memory[^1].Megabytes:0} MB, problems {tally.Problems.Values.Sum()}");
+        }
+
+        await faults;
+        var recovered = await (recovery ?? RecoveryAsync(cluster, nemesis, balancer, clock));
+        Say(clock, "time is up: typing stops, every line is awaited, then everyone leaves");
+        await stopTyping.CancelAsync();
+        var records = clients.Select(client => client.Record).ToList();
+        var drainStart = clock.Elapsed;
+        while (LineCheck.Missing(records).Count > 0 && clock.Elapsed - drainStart < DrainWithin)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+
+        var missing = LineCheck.Missing(records);
+        var linesChecked = LineCheck.Checked(records);
+        var stayed = records.Sum(record => record.Sessions.Count(session => session.EndedAt is null));
+        leaveNow.SetResult();
+        var leaving = Task.WhenAll(running);
+        if (await Task.WhenAny(leaving, Task.Delay(LeavesWithin)) != leaving)
+        {
+            tally.Problem("clients did not finish leaving", $"within {LeavesWithin.TotalSeconds:0} s");
+        }
+
+        var nodesAtEnd = Enumerable.Range(0, cluster.Nodes).Select(node => cluster.Pids(node).Count).ToList();
+        Say(clock, "stopping the cluster (Ctrl+C to run.ps1)");
+        var exitCode = await cluster.InterruptAsync();
+        var leftover = cluster.AllPids().Count;
+        return new FaultReport(
+            options,
+            tally,
+            records,
+            balancer,
+            nemesis.Faults,
+            recovered,
+            RecoveryLimit,
+            new LineFigures(stayed, linesChecked, missing),
+            new NodeFigures(nodesAtEnd, exitCode, leftover, NodeZeroUpAfterEveryStart(cluster)),
+            memory,
+            StorageFigures.Read(cluster.DbPath, []),
+            SessionRows.ByFamily(cluster.DbPath),
+            clock.Elapsed);
+    }
+
+    /// <summary>
+    /// From the end of the last fault: how long until every server greets and has been handed out
+    /// since (the probe asks the balancer meanwhile, from addresses of its own, as new clients
+    /// would), or what was still missing after twice the limit.
+    /// </summary>
+    private static async Task<Recovery> RecoveryAsync(ProcessCluster cluster, Nemesis nemesis, BalancerExchange balancer, Stopwatch clock)
+    {
+        var since = nemesis.Faults.Count > 0 ? nemesis.Faults[^1].Until : clock.Elapsed;
+        var ports = Enumerable.Range(1, cluster.Servers).Select(cluster.ServerPort).ToList();
+        var silent = new List<int>();
+        for (var probe = 0; clock.Elapsed - since < 2 * RecoveryLimit; probe++)
+        {
+            var greeting = await Task.WhenAll(Enumerable.Range(1, cluster.Servers).Select(server => cluster.GreetsAsync(server, TimeSpan.FromSeconds(1))));
+            silent = ports.Where((_, i) => !greeting[i]).ToList();
+            if (silent.Count == 0 && ports.All(port => balancer.Handouts.Any(handout => handout.At > since && handout.Port == port)))
+            {
+                return new Recovery(clock.Elapsed - since, string.Empty);
+            }
+
+            try
+            {
+                await balancer.AskAsync(new IPAddress([127, 3, (byte)(probe / 250), (byte)((probe % 250) + 1)]));
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                // Refused: no edge listens yet.
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+
+        var handedOut = ports.Select(port => $"{port}: {balancer.Handouts.Count(handout => handout.At > since && handout.Port == port)}");
+        return new Recovery(null, $"silent ports: {(silent.Count == 0 ? "none" : string.Join(", ", silent))}; handed out since the last fault: {string.Join(", ", handedOut)}");
+    }
+
+    /// <summary>Node 0 prints "Press Ctrl+C" each time it is up: once at the start and once after each restart of run.ps1.</summary>
+    private static bool NodeZeroUpAfterEveryStart(ProcessCluster cluster)
+    {
+        var output = cluster.Output.ToList();
+        var restarts = output.Count(line => line.StartsWith("ChatActors: node 0 exited with code", StringComparison.Ordinal));
+        return output.Count(line => line.StartsWith("Press Ctrl+C", StringComparison.Ordinal)) == 1 + restarts;
+    }
+
+    private void Say(Stopwatch clock, string line)
+    {
+        lock (console)
+        {
+            console.WriteLine($"{clock.Elapsed:mm\\:ss} soak: {line}");
+        }
+    }
+}
+
+public sealed record NodeMemorySample(TimeSpan At, IReadOnlyDictionary<int, long> RssByPid)
+{
+    public double Megabytes => RssByPid.Values.Sum() / 1024.0 / 1024.0;
+}
+
+/// <param name="Took">From the end of the last fault until every server served and was handed out; null: not within twice the limit.</param>
+/// <param name="Missing">What was still missing then.</param>
+public sealed record Recovery(TimeSpan? Took, string Missing);
+
+public sealed record LineFigures(int SessionsStayed, long LinesChecked, IReadOnlyList<string> Missing);
+
+/// <param name="ProcessesPerNode">How many processes each node had once the chat was over (1 each: none stuck dead, none orphaned).</param>
+/// <param name="LeftoverProcesses">Node processes still running after run.ps1 ended.</param>
+public sealed record NodeFigures(IReadOnlyList<int> ProcessesPerNode, int RunExitCode, int LeftoverProcesses, bool NodeZeroUpAfterEveryStart);
