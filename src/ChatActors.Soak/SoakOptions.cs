@@ -15,6 +15,9 @@ public sealed record SoakOptions(TimeSpan Duration, int Clients, double Misbehav
 
     public int Seed { get; init; } = 1;
 
+    /// <summary>Where the fault run copies its nodes' logs before it removes its folder; null: nowhere.</summary>
+    public string? KeepLogs { get; init; }
+
     public const string Usage = """
         ChatActors soak: one node (started from this build), many clients, some of them hostile.
 
@@ -35,6 +38,7 @@ public sealed record SoakOptions(TimeSpan Duration, int Clients, double Misbehav
           --approach process   start the cluster with run.ps1 -Approach process (node 0 and one node per server)
           --faults             break its nodes: kill -9 and SIGSTOP/SIGCONT, one node at a time
           --seed N             the nemesis's seed: which node, which fault, how long (default 1)
+          --keep-logs DIR      copy the nodes' logs (logs/node-i.log) to DIR before the cluster's folder is removed
 
           e.g. --approach process --faults --seed 1 --minutes 10 --clients 60 --line-interval 1
         """;
@@ -79,6 +83,7 @@ public sealed record SoakOptions(TimeSpan Duration, int Clients, double Misbehav
                 ("--servers", { } servers) => options with { Servers = (int)servers },
                 ("--capacity", { } capacity) => options with { Capacity = (int)capacity },
                 ("--report", _) => options with { ReportPath = Path.GetFullPath(value) },
+                ("--keep-logs", _) => options with { KeepLogs = Path.GetFullPath(value) },
                 ("--approach", _) when value is "fork" or "process" => options with { Approach = value },
                 ("--seed", { } seed) when seed == Math.Floor(seed) && seed <= int.MaxValue => options with { Seed = (int)seed },
                 _ => null,

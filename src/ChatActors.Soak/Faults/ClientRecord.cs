@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace ChatActors.Soak.Faults;
 
-/// <summary>One joined session of a client: from the moment it saw its join answered until it saw the close (null: still open).</summary>
+/// <summary>One joined session of a client: from the moment it saw its join answered until it typed its leave or saw the close (null: still open).</summary>
 public sealed record JoinedSession(int Client, int Index, string Name, TimeSpan JoinedAt)
 {
     public TimeSpan? EndedAt { get; set; }

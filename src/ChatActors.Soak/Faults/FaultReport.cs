@@ -96,7 +96,7 @@ public sealed record FaultReport(
     private bool Uncertain(RatedLeave leave) =>
         !leave.ClosedInTime || Faults.Any(fault => fault.At <= leave.ClosedAt + TimeSpan.FromSeconds(1) && fault.Until >= leave.TypedAt - LeaveUncertainAfterFault);
 
-    /// <summary>Two clients under one name at once: the later one's join answered before the earlier one saw its close.</summary>
+    /// <summary>Two clients under one name at once: the later one's join answered before the earlier one typed its leave or saw its close.</summary>
     private List<string> NameOverlaps(List<JoinedSession> sessions)
     {
         var overlaps = new List<string>();

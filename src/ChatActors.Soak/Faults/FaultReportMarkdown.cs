@@ -30,6 +30,12 @@ public static class FaultReportMarkdown
             md.AppendLine(CultureInfo.InvariantCulture, $"| {fault.At:mm\\:ss} | {fault.Node} | {fault.Pid} | {fault.What} |");
         }
 
+        md.AppendLine().AppendLine("run.ps1 about the nodes:").AppendLine();
+        foreach (var restart in report.Nodes.Restarts)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"- `{restart}`");
+        }
+
         md.AppendLine().AppendLine("## What the clients met").AppendLine().AppendLine("| outcome | times |").AppendLine("| --- | --- |");
         foreach (var (what, times) in report.Tally.Events.OrderBy(pair => pair.Key, StringComparer.Ordinal))
         {

@@ -74,6 +74,12 @@ public sealed class FaultRun(SoakOptions options, TextWriter console)
         Say(clock, "stopping the cluster (Ctrl+C to run.ps1)");
         var exitCode = await cluster.InterruptAsync();
         var leftover = cluster.AllPids().Count;
+        if (options.KeepLogs is { } keep)
+        {
+            cluster.CopyLogsTo(keep);
+            Say(clock, $"the nodes' logs are in {keep}");
+        }
+
         return new FaultReport(
             options,
             tally,
@@ -83,7 +89,7 @@ public sealed class FaultRun(SoakOptions options, TextWriter console)
             recovered,
             RecoveryLimit,
             new LineFigures(stayed, linesChecked, missing),
-            new NodeFigures(nodesAtEnd, exitCode, leftover, NodeZeroUpAfterEveryStart(cluster)),
+            new NodeFigures(nodesAtEnd, exitCode, leftover, NodeZeroUpAfterEveryStart(cluster), Restarts(cluster)),
             memory,
             StorageFigures.Read(cluster.DbPath, []),
             SessionRows.ByFamily(cluster.DbPath),
@@ -91,20 +97,28 @@ public sealed class FaultRun(SoakOptions options, TextWriter console)
     }
 
     /// <summary>
-    /// From the end of the last fault: how long until every server greets and has been handed out
-    /// since (the probe asks the balancer meanwhile, from addresses of its own, as new clients
-    /// would), or what was still missing after twice the limit.
+    /// From the end of the last fault: how long until every server greets, and then until every
+    /// server has been handed out since (the probe asks the balancer meanwhile, from addresses of
+    /// its own, as new clients would); or what was still missing after twice the limit. The probe
+    /// stops connecting to the servers once they greet: a connection a server sees uses up a place
+    /// the balancer handed out, so it would keep the least loaded server the least loaded.
     /// </summary>
     private static async Task<Recovery> RecoveryAsync(ProcessCluster cluster, Nemesis nemesis, BalancerExchange balancer, Stopwatch clock)
     {
         var since = nemesis.Faults.Count > 0 ? nemesis.Faults[^1].Until : clock.Elapsed;
         var ports = Enumerable.Range(1, cluster.Servers).Select(cluster.ServerPort).ToList();
-        var silent = new List<int>();
-        for (var probe = 0; clock.Elapsed - since < 2 * RecoveryLimit; probe++)
+        var silent = ports;
+        while (silent.Count > 0 && clock.Elapsed - since < 2 * RecoveryLimit)
         {
             var greeting = await Task.WhenAll(Enumerable.Range(1, cluster.Servers).Select(server => cluster.GreetsAsync(server, TimeSpan.FromSeconds(1))));
             silent = ports.Where((_, i) => !greeting[i]).ToList();
-            if (silent.Count == 0 && ports.All(port => balancer.Handouts.Any(handout => handout.At > since && handout.Port == port)))
+        }
+
+        var notHandedOut = ports;
+        for (var probe = 0; silent.Count == 0 && clock.Elapsed - since < 2 * RecoveryLimit; probe++)
+        {
+            notHandedOut = ports.Where(port => !balancer.Handouts.Any(handout => handout.At > since && handout.Port == port)).ToList();
+            if (notHandedOut.Count == 0)
             {
                 return new Recovery(clock.Elapsed - since, string.Empty);
             }
@@ -118,12 +132,17 @@ public sealed class FaultRun(SoakOptions options, TextWriter console)
                 // Refused: no edge listens yet.
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(250));
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
         }
 
-        var handedOut = ports.Select(port => $"{port}: {balancer.Handouts.Count(handout => handout.At > since && handout.Port == port)}");
-        return new Recovery(null, $"silent ports: {(silent.Count == 0 ? "none" : string.Join(", ", silent))}; handed out since the last fault: {string.Join(", ", handedOut)}");
+        return new Recovery(null, $"ports that do not greet: {Ports(silent)}; not handed out since the last fault: {Ports(notHandedOut)}");
     }
+
+    private static string Ports(List<int> ports) => ports.Count == 0 ? "none" : string.Join(", ", ports);
+
+    /// <summary>What run.ps1 said about nodes that ended, as it started them again.</summary>
+    private static List<string> Restarts(ProcessCluster cluster) =>
+        cluster.Output.Where(line => line.StartsWith("ChatActors: node ", StringComparison.Ordinal) && line.Contains(" exited ", StringComparison.Ordinal)).ToList();
 
     /// <summary>Node 0 prints "Press Ctrl+C" each time it is up: once at the start and once after each restart of run.ps1.</summary>
     private static bool NodeZeroUpAfterEveryStart(ProcessCluster cluster)
@@ -155,4 +174,5 @@ public sealed record LineFigures(int SessionsStayed, long LinesChecked, IReadOnl
 
 /// <param name="ProcessesPerNode">How many processes each node had once the chat was over (1 each: none stuck dead, none orphaned).</param>
 /// <param name="LeftoverProcesses">Node processes still running after run.ps1 ended.</param>
-public sealed record NodeFigures(IReadOnlyList<int> ProcessesPerNode, int RunExitCode, int LeftoverProcesses, bool NodeZeroUpAfterEveryStart);
+/// <param name="Restarts">run.ps1's line for each node that ended and was started again.</param>
+public sealed record NodeFigures(IReadOnlyList<int> ProcessesPerNode, int RunExitCode, int LeftoverProcesses, bool NodeZeroUpAfterEveryStart, IReadOnlyList<string> Restarts);

@@ -10,11 +10,12 @@ public static class LineCheck
     /// <summary>What is missing, one entry per line and session that should have it.</summary>
     public static List<string> Missing(IReadOnlyList<ClientRecord> clients)
     {
+        var byId = clients.ToDictionary(client => client.Id);
         var stayed = clients.SelectMany(client => client.Sessions).Where(session => session.EndedAt is null).ToList();
         var missing = new List<string>();
         foreach (var sender in stayed)
         {
-            var record = clients[sender.Client];
+            var record = byId[sender.Client];
             var echoed = record.Echoed(sender.Index);
             var echoedSet = echoed.ToHashSet();
             for (var seq = 1L; seq <= record.LinesTyped; seq++)
@@ -29,7 +30,7 @@ public static class LineCheck
             {
                 foreach (var seq in echoed.Where(seq => record.TypedAt(seq) > receiver.JoinedAt))
                 {
-                    if (!clients[receiver.Client].Has(receiver.Index, sender.Client, seq))
+                    if (!byId[receiver.Client].Has(receiver.Index, sender.Client, seq))
                     {
                         missing.Add($"{receiver.Name} (client {receiver.Client}) lacks line {seq} of {sender.Name} (client {sender.Client})");
                     }
@@ -43,10 +44,11 @@ public static class LineCheck
     /// <summary>The lines checked: for each session that stayed, the lines it had to get.</summary>
     public static long Checked(IReadOnlyList<ClientRecord> clients)
     {
+        var byId = clients.ToDictionary(client => client.Id);
         var stayed = clients.SelectMany(client => client.Sessions).Where(session => session.EndedAt is null).ToList();
         return stayed.Sum(sender =>
         {
-            var record = clients[sender.Client];
+            var record = byId[sender.Client];
             var echoed = record.Echoed(sender.Index);
             return stayed.Sum(receiver => (long)echoed.Count(seq => record.TypedAt(seq) > receiver.JoinedAt));
         });

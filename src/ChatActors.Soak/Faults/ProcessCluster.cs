@@ -103,6 +103,16 @@ public sealed class ProcessCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>Copies logs/ (node-i.log of every node) to <paramref name="destination"/>.</summary>
+    public void CopyLogsTo(string destination)
+    {
+        Directory.CreateDirectory(destination);
+        foreach (var log in Directory.EnumerateFiles(LogsFolder))
+        {
+            File.Copy(log, Path.Combine(destination, Path.GetFileName(log)), overwrite: true);
+        }
+    }
+
     /// <summary>Ctrl+C to run.ps1 and every node: run.ps1's exit code once all have stopped.</summary>
     public Task<int> InterruptAsync() => _run.InterruptAsync();
 

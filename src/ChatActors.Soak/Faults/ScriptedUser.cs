@@ -65,6 +65,12 @@ public sealed class ScriptedUser(
                 _session = record.Joined(name, clock.Elapsed);
                 _awaitingJoin = false;
                 EverJoined = true;
+                if (LeaveTypedAt is not null)
+                {
+                    // Back on a new server with the leave still to send: it goes out at once.
+                    record.SessionEnded(clock.Elapsed);
+                }
+
                 return;
             }
         }
@@ -142,9 +148,15 @@ public sealed class ScriptedUser(
 
     private string Leave => FormattableString.Invariant($"stop {record.Rating:0.#}");
 
+    /// <summary>
+    /// The session ends with the leave: the server releases the name as it reads it, and closes
+    /// the connection only once the leave is journaled, which may take seconds while the stats
+    /// singleton moves. The name is another client's to take meanwhile.
+    /// </summary>
     private async Task LeaveAsync(Func<string, Task> send)
     {
         LeaveTypedAt = clock.Elapsed;
+        record.SessionEnded(clock.Elapsed);
         await send(Leave);
     }
 }
