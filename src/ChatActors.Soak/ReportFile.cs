@@ -10,9 +10,9 @@ public static class ReportFile
         var lines = File.Exists(path) ? (await File.ReadAllLinesAsync(path)).ToList() : [];
         var start = lines.IndexOf(heading);
         var end = start < 0 ? -1 : lines.FindIndex(start + 1, line => line.StartsWith("# ", StringComparison.Ordinal));
-        var before = start < 0 ? lines : lines[..start];
-        var after = end < 0 ? [] : lines[end..];
-        var text = string.Join("\n", before.Concat(section.TrimEnd().Split('\n')).Concat(after.Count > 0 ? [string.Empty, .. after] : []));
-        await File.WriteAllTextAsync(path, text.Trim() + "\n");
+        var before = string.Join("\n", start < 0 ? lines : lines[..start]).Trim();
+        var after = end < 0 ? string.Empty : string.Join("\n", lines[end..]).Trim();
+        var parts = new[] { before, section.Trim(), after }.Where(part => part.Length > 0);
+        await File.WriteAllTextAsync(path, string.Join("\n\n", parts) + "\n");
     }
 }

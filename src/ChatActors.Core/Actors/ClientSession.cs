@@ -193,6 +193,13 @@ public sealed class ClientSession : UntypedActor, IWithTimers
             case CountRefused:
                 JoinFailed();
                 break;
+            case CountUncertain:
+                // Counted or not, nobody can tell: neither the join line nor "join failed" would be
+                // true, so the client learns of it as of a server that died, and joins again.
+                _log.Warning("The join of {0} on {1} may have been lost with the stats actor's node; the connection closes without an answer", _name, _settings.ServerName);
+                ReleaseClaimedName();
+                Context.Stop(Self);
+                break;
             default:
                 ReceiveWhileWaiting(message);
                 break;
@@ -304,14 +311,18 @@ public sealed class ClientSession : UntypedActor, IWithTimers
     /// <summary>The join is not counted and never will be: the name goes back and the client may try again.</summary>
     private void JoinFailed()
     {
+        ReleaseClaimedName();
+        FailJoin(Wire.JoinFailed);
+    }
+
+    private void ReleaseClaimedName()
+    {
         if (_name.Length > 0)
         {
             _names.Tell(new ReleaseName(_name));
             Context.Parent.Tell(SessionUnnamed.Instance);
             _name = string.Empty;
         }
-
-        FailJoin(Wire.JoinFailed);
     }
 
     /// <summary>Tells the client why its join did not go through; it may try again.</summary>

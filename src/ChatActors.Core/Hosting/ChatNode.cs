@@ -121,7 +121,7 @@ public sealed class ChatNode : IAsyncDisposable
             var balancer = Singleton(system, "balancer", null, PoisonPill.Instance, () =>
                 BalancerActor.Props(options.Algorithm, options.ReservationTimeout, options.AddressLimits.ReservationsPerAddress, mediator, options.RelearnWindow, clock));
 
-            var counting = system.ActorOf(CountingGate.Props(stats), "counting-gate");
+            var counting = system.ActorOf(CountingGate.Props(stats, options.Counting.AcceptWithin, clock), "counting-gate");
             var gate = system.ActorOf(ConnectionGate.Props(options.AddressLimits, counting, options.Counting), "connection-gate");
             var (servers, serverNames) = await StartServersAsync(system, options, serverListeners, balancer, gate, new ChatServices(names, counting, mediator, mediator));
             if (options.BalancerEdge && options.SharedBalancerPort)

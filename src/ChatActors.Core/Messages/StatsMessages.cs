@@ -49,6 +49,16 @@ public sealed record CountRefused : IChatMessage
 }
 
 /// <summary>
+/// The request went to a stats actor whose node is gone: it may have been journaled, or lost with
+/// the node, and nobody can tell. Its client is answered as if its own node had died (an approach
+/// closed without a reply, a join without an answer). Sent on this node only, by the counting gate.
+/// </summary>
+public sealed record CountUncertain
+{
+    public static readonly CountUncertain Instance = new();
+}
+
+/// <summary>
 /// How many joined clients one server has, sent whenever it changes; <c>online</c> is their sum
 /// over live servers. <see cref="Version"/> grows with every change, so an older figure that
 /// arrives late (by another path, or buffered while the stats actor moved) never replaces a newer one.

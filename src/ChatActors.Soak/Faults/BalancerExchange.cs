@@ -36,7 +36,7 @@ public sealed partial class BalancerExchange(int port, Tally tally, Stopwatch cl
         }
         catch (TimeoutException)
         {
-            tally.Problem("the balancer kept a connection open without a reply", $"for {ChatMoves.Patience.TotalSeconds:0} s");
+            tally.Problem("the balancer kept a connection open without a reply", $"for {ChatMoves.Patience.TotalSeconds:0} s, from {clock.Elapsed - ChatMoves.Patience:mm\\:ss}");
             return string.Empty;
         }
 

@@ -154,6 +154,19 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task A_join_that_may_have_been_lost_with_the_stats_actors_node_closes_without_an_answer_and_frees_the_name()
+    {
+        var (session, client) = await PendingJoinAsync(Settings);
+        Watch(session);
+        _stats.Reply(CountUncertain.Instance);
+
+        Assert.Equal(new ReleaseName("alice"), await _names.ExpectMsgAsync<ReleaseName>());
+        await ExpectEndedAsync(session);
+        Assert.Equal(string.Empty, await client.ReadToEndAsync());
+        await _topic.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
     public async Task A_join_the_stats_actor_never_answers_fails_once_it_can_no_longer_be_counted()
     {
         var answerWithin = TimeSpan.FromMilliseconds(400);
