@@ -140,11 +140,15 @@ public sealed class BalancerEdge : ReceiveActor, IWithTimers
             string reply;
             try
             {
-                reply = await _balancer.Ask<object>(assign, _replyTimeout) switch
+                reply = await _balancer.Ask<object>(assign, _replyTimeout, _accepting.Token) switch
                 {
                     ServerAssigned assigned => Wire.ServerAddress(assigned.Host, assigned.Port),
                     _ => Wire.NoServerAvailable,
                 };
+            }
+            catch (OperationCanceledException) when (_accepting.IsCancellationRequested)
+            {
+                return; // The edge stopped: its node is going away, and the client asks again.
             }
             catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
             {
@@ -153,7 +157,7 @@ public sealed class BalancerEdge : ReceiveActor, IWithTimers
             }
 
             var turnedAway = reply == Wire.NoServerAvailable;
-            if (!await _counting.IsCountedAsync(_stats, deadline => new CountApproach(turnedAway, deadline)))
+            if (!await _counting.IsCountedAsync(_stats, deadline => new CountApproach(turnedAway, deadline), _accepting.Token))
             {
                 _log.Warning("An approach could not be counted; the client got no reply");
                 return;

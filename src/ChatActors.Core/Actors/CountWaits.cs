@@ -19,11 +19,12 @@ public sealed record CountWaits(TimeSpan AcceptWithin, TimeSpan AnswerWithin)
     /// true once the count is journaled; false when it was refused or no answer came in time,
     /// which means it is not counted and never will be.
     /// </summary>
-    public async Task<bool> IsCountedAsync(IActorRef stats, Func<DateTime, ICountRequest> request)
+    /// <param name="stopped">The requester stopped (its node shuts down): it no longer waits, and the count may or may not happen.</param>
+    public async Task<bool> IsCountedAsync(IActorRef stats, Func<DateTime, ICountRequest> request, CancellationToken stopped = default)
     {
         try
         {
-            return await stats.Ask<object>(request(Deadline()), AnswerWithin) is Counted;
+            return await stats.Ask<object>(request(Deadline()), AnswerWithin, stopped) is Counted;
         }
         catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
         {

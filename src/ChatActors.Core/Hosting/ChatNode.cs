@@ -227,8 +227,8 @@ public sealed class ChatNode : IAsyncDisposable
 
     /// <summary>
     /// On shutdown: first close the listeners and end the sessions (each leave journaled
-    /// before its connection closes), then, on a storage node, wait until every counted
-    /// event is in storage.db.
+    /// before its connection closes; on a node the cluster downed, at once), then, on a
+    /// storage node, wait until every counted event is in storage.db.
     /// </summary>
     private static void AddShutdownTasks(ActorSystem system, IActorRef? edge, IReadOnlyList<IActorRef> servers, IActorRef? stats)
     {
@@ -236,7 +236,11 @@ public sealed class ChatNode : IAsyncDisposable
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "close-listeners", async () =>
         {
             var stopTimeout = TimeSpan.FromSeconds(4);
-            var stopping = servers.Select(server => StopAsync(server, StopServing.Instance)).ToList();
+            // A node the cluster downed is out of it already: elsewhere its clients' names are free
+            // and its servers forgotten, and nothing it counts now would count. Its clients are
+            // closed at once (they come back through the balancer), not each after a leave.
+            var downed = shutdown.ShutdownReason is CoordinatedShutdown.ClusterDowningReason;
+            var stopping = servers.Select(server => downed ? StopAsync(server, PoisonPill.Instance) : StopAsync(server, StopServing.Instance)).ToList();
             if (edge is not null)
             {
                 stopping.Add(StopAsync(edge, PoisonPill.Instance));

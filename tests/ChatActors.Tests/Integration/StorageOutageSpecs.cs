@@ -71,6 +71,23 @@ public class StorageOutageSpecs
     }
 
     [Fact]
+    public async Task A_node_the_cluster_downed_closes_its_clients_at_once_though_their_leaves_cannot_be_counted()
+    {
+        await using var node = await StartNodeAsync(journalPatience: "60s");
+        var ann = await ChatClient.JoinAsync(node.ServerPorts[0], "ann");
+        await using var holder = new SqliteConnection($"Data Source={_dbPath};Pooling=False");
+        holder.Open();
+        using var locking = holder.BeginTransaction(deferred: false);
+
+        var shutdown = Akka.Actor.CoordinatedShutdown.Get(node.System).Run(Akka.Actor.CoordinatedShutdown.ClusterDowningReason.Instance);
+
+        // Its clients' names are free elsewhere already: they hear the close now, not after the journal's patience.
+        Assert.Equal(string.Empty, await ann.ReadToEndAsync(TimeSpan.FromSeconds(3)));
+        locking.Rollback();
+        await shutdown;
+    }
+
+    [Fact]
     public async Task A_journal_that_cannot_be_written_for_longer_than_its_patience_counts_nothing_it_refused()
     {
         await using var node = await StartNodeAsync(journalPatience: "2s");
