@@ -101,8 +101,9 @@ public sealed class CountingGate : ReceiveActor
     private void Update()
     {
         var state = Cluster.Get(Context.System).State;
+        // A downed member holds the singleton until it is removed: only then does the next oldest take over.
         _statsHost = state.Members
-            .Where(member => member.HasRole(ChatNode.StorageRole) && member.Status is MemberStatus.Up or MemberStatus.Leaving or MemberStatus.Exiting)
+            .Where(member => member.HasRole(ChatNode.StorageRole) && member.Status is MemberStatus.Up or MemberStatus.Leaving or MemberStatus.Exiting or MemberStatus.Down)
             .OrderBy(member => member, Member.AgeOrdering)
             .FirstOrDefault()?.UniqueAddress ?? _statsHost;
         var canCount = state.Members.Any(member => member.HasRole(ChatNode.StorageRole) && member.Status == MemberStatus.Up && !state.Unreachable.Contains(member));
