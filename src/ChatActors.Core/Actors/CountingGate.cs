@@ -30,6 +30,8 @@ public sealed class CountingGate : ReceiveActor
     private readonly TimeSpan _uncertainWithin;
     private readonly TimeProvider _clock;
     private readonly Queue<(IActorRef Requester, DateTimeOffset SentAt)> _inFlight = new();
+    private readonly Dictionary<UniqueAddress, Member> _members = new();
+    private readonly HashSet<UniqueAddress> _unreachable = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private bool _canCount = true;
     private UniqueAddress? _statsHost;
@@ -39,16 +41,45 @@ public sealed class CountingGate : ReceiveActor
         _stats = stats;
         _uncertainWithin = uncertainWithin;
         _clock = clock;
+        // The gate keeps its own view of the members, from the events in their order: the cluster's
+        // shared state may already lack a member whose removal has not reached the gate yet.
+        Receive<ClusterEvent.CurrentClusterState>(state =>
+        {
+            foreach (var member in state.Members)
+            {
+                _members[member.UniqueAddress] = member;
+            }
+
+            _unreachable.UnionWith(state.Unreachable.Select(member => member.UniqueAddress));
+            Update();
+        });
         Receive<ClusterEvent.MemberRemoved>(removed =>
         {
             if (removed.Member.UniqueAddress.Equals(_statsHost))
             {
-                Self.Tell(StatsHostLost.Instance);
+                TellUncertain();
             }
 
+            _members.Remove(removed.Member.UniqueAddress);
+            _unreachable.Remove(removed.Member.UniqueAddress);
             Update();
         });
-        Receive<ClusterEvent.IClusterDomainEvent>(_ => Update());
+        Receive<ClusterEvent.IMemberEvent>(changed =>
+        {
+            _members[changed.Member.UniqueAddress] = changed.Member;
+            Update();
+        });
+        Receive<ClusterEvent.UnreachableMember>(unreachable =>
+        {
+            _unreachable.Add(unreachable.Member.UniqueAddress);
+            Update();
+        });
+        Receive<ClusterEvent.ReachableMember>(reachable =>
+        {
+            _unreachable.Remove(reachable.Member.UniqueAddress);
+            Update();
+        });
+        Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
         Receive<StatsHostLost>(_ => TellUncertain());
         Receive<RecordLeave>(leave => _stats.Forward(leave));
         Receive<ICountRequest>(Count);
@@ -59,7 +90,7 @@ public sealed class CountingGate : ReceiveActor
         Akka.Actor.Props.Create(() => new CountingGate(stats, uncertainWithin, clock));
 
     protected override void PreStart() =>
-        Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+        Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
 
     protected override void PostStop() => Cluster.Get(Context.System).Unsubscribe(Self);
 
@@ -100,13 +131,12 @@ public sealed class CountingGate : ReceiveActor
 
     private void Update()
     {
-        var state = Cluster.Get(Context.System).State;
         // A downed member holds the singleton until it is removed: only then does the next oldest take over.
-        _statsHost = state.Members
+        _statsHost = _members.Values
             .Where(member => member.HasRole(ChatNode.StorageRole) && member.Status is MemberStatus.Up or MemberStatus.Leaving or MemberStatus.Exiting or MemberStatus.Down)
             .OrderBy(member => member, Member.AgeOrdering)
             .FirstOrDefault()?.UniqueAddress ?? _statsHost;
-        var canCount = state.Members.Any(member => member.HasRole(ChatNode.StorageRole) && member.Status == MemberStatus.Up && !state.Unreachable.Contains(member));
+        var canCount = _members.Values.Any(member => member.HasRole(ChatNode.StorageRole) && member.Status == MemberStatus.Up && !_unreachable.Contains(member.UniqueAddress));
         if (canCount == _canCount)
         {
             return;
