@@ -14,7 +14,7 @@ public sealed record Fault(TimeSpan At, TimeSpan Until, int Node, int Pid, strin
 /// </summary>
 public sealed class Nemesis(ProcessCluster cluster, int seed, Stopwatch clock, TextWriter console, Tally tally)
 {
-    public const double PauseShare = 0.3;
+    private const double PauseShare = 0.3;
     private static readonly TimeSpan RecoveryPatience = TimeSpan.FromSeconds(120);
     private readonly List<Fault> _faults = [];
 
