@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
-using ChatActors.Hosting;
 using ChatActors.Messages;
 
 namespace ChatActors.Actors;
@@ -28,58 +27,18 @@ public sealed class CountingGate : ReceiveActor
 {
     private readonly IActorRef _stats;
     private readonly TimeSpan _uncertainWithin;
-    private readonly TimeProvider _clock;
-    private readonly Queue<(IActorRef Requester, DateTimeOffset SentAt)> _inFlight = new();
-    private readonly Dictionary<UniqueAddress, Member> _members = new();
-    private readonly HashSet<UniqueAddress> _unreachable = new();
+    private readonly CountsInFlight _inFlight;
+    private readonly StorageMembers _storage = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private bool _canCount = true;
-    private UniqueAddress? _statsHost;
 
     public CountingGate(IActorRef stats, TimeSpan uncertainWithin, TimeProvider clock)
     {
         _stats = stats;
         _uncertainWithin = uncertainWithin;
-        _clock = clock;
-        // The gate keeps its own view of the members, from the events in their order: the cluster's
-        // shared state may already lack a member whose removal has not reached the gate yet.
-        Receive<ClusterEvent.CurrentClusterState>(state =>
-        {
-            foreach (var member in state.Members)
-            {
-                _members[member.UniqueAddress] = member;
-            }
-
-            _unreachable.UnionWith(state.Unreachable.Select(member => member.UniqueAddress));
-            Update();
-        });
-        Receive<ClusterEvent.MemberRemoved>(removed =>
-        {
-            if (removed.Member.UniqueAddress.Equals(_statsHost))
-            {
-                TellUncertain();
-            }
-
-            _members.Remove(removed.Member.UniqueAddress);
-            _unreachable.Remove(removed.Member.UniqueAddress);
-            Update();
-        });
-        Receive<ClusterEvent.IMemberEvent>(changed =>
-        {
-            _members[changed.Member.UniqueAddress] = changed.Member;
-            Update();
-        });
-        Receive<ClusterEvent.UnreachableMember>(unreachable =>
-        {
-            _unreachable.Add(unreachable.Member.UniqueAddress);
-            Update();
-        });
-        Receive<ClusterEvent.ReachableMember>(reachable =>
-        {
-            _unreachable.Remove(reachable.Member.UniqueAddress);
-            Update();
-        });
-        Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
+        _inFlight = new CountsInFlight(uncertainWithin, clock);
+        Receive<ClusterEvent.CurrentClusterState>(ClusterChanged);
+        Receive<ClusterEvent.IClusterDomainEvent>(ClusterChanged);
         Receive<StatsHostLost>(_ => TellUncertain());
         Receive<RecordLeave>(leave => _stats.Forward(leave));
         Receive<ICountRequest>(Count);
@@ -94,6 +53,16 @@ public sealed class CountingGate : ReceiveActor
 
     protected override void PostStop() => Cluster.Get(Context.System).Unsubscribe(Self);
 
+    private void ClusterChanged(object clusterEvent)
+    {
+        if (_storage.Apply(clusterEvent))
+        {
+            TellUncertain();
+        }
+
+        UpdateCanCount();
+    }
+
     private void Count(ICountRequest request)
     {
         if (!_canCount)
@@ -102,48 +71,27 @@ public sealed class CountingGate : ReceiveActor
             return;
         }
 
-        var now = _clock.GetUtcNow();
-        while (_inFlight.TryPeek(out var oldest) && now - oldest.SentAt > _uncertainWithin)
-        {
-            _inFlight.Dequeue();
-        }
-
-        _inFlight.Enqueue((Sender, now));
+        _inFlight.Sent(Sender);
         _stats.Forward(request);
     }
 
     /// <summary>Requesters that already have their answer ignore this; the others stop waiting.</summary>
     private void TellUncertain()
     {
-        var since = _clock.GetUtcNow() - _uncertainWithin;
-        var told = 0;
-        while (_inFlight.TryDequeue(out var sent))
-        {
-            if (sent.SentAt >= since)
-            {
-                sent.Requester.Tell(CountUncertain.Instance);
-                told++;
-            }
-        }
-
-        _log.Warning("The node of the stats actor is gone: {0} counts sent in the last {1} s may have been lost with it; their clients are answered as if their own node had died", told, _uncertainWithin.TotalSeconds);
+        var recent = _inFlight.TakeRecent();
+        recent.ForEach(requester => requester.Tell(CountUncertain.Instance));
+        _log.Warning("The node of the stats actor is gone: {0} counts sent in the last {1} s may have been lost with it; their clients are answered as if their own node had died", recent.Count, _uncertainWithin.TotalSeconds);
     }
 
-    private void Update()
+    private void UpdateCanCount()
     {
-        // A downed member holds the singleton until it is removed: only then does the next oldest take over.
-        _statsHost = _members.Values
-            .Where(member => member.HasRole(ChatNode.StorageRole) && member.Status is MemberStatus.Up or MemberStatus.Leaving or MemberStatus.Exiting or MemberStatus.Down)
-            .OrderBy(member => member, Member.AgeOrdering)
-            .FirstOrDefault()?.UniqueAddress ?? _statsHost;
-        var canCount = _members.Values.Any(member => member.HasRole(ChatNode.StorageRole) && member.Status == MemberStatus.Up && !_unreachable.Contains(member.UniqueAddress));
-        if (canCount == _canCount)
+        if (_storage.CanCount == _canCount)
         {
             return;
         }
 
-        _canCount = canCount;
-        if (canCount)
+        _canCount = _storage.CanCount;
+        if (_canCount)
         {
             _log.Info("A storage member is reachable again: joins and approaches are counted again");
         }
@@ -153,7 +101,7 @@ public sealed class CountingGate : ReceiveActor
         }
     }
 
-    /// <summary>The member that ran the stats singleton was removed from the cluster.</summary>
+    /// <summary>The member that ran the stats singleton was removed from the cluster (its node's events say so).</summary>
     public sealed record StatsHostLost
     {
         public static readonly StatsHostLost Instance = new();
