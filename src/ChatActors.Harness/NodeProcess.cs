@@ -47,8 +47,11 @@ public sealed partial class NodeProcess : IAsyncDisposable
     /// <summary>Error lines and exceptions in the node's log: a failing actor shows here.</summary>
     public IEnumerable<string> Errors => Output.Where(line => line.Contains("[ERROR]", StringComparison.Ordinal) || line.Contains("Exception", StringComparison.Ordinal));
 
+    /// <summary>The temporary folder this process was started in.</summary>
+    public string Folder => _temporaryFolder ?? throw new InvalidOperationException("the process was started in a folder of the caller's");
+
     /// <summary>The storage.db of a node started in a temporary folder.</summary>
-    public string DbPath => Path.Combine(_temporaryFolder ?? throw new InvalidOperationException("the node was given its storage.db"), "storage.db");
+    public string DbPath => Path.Combine(Folder, "storage.db");
 
     /// <summary>Starts the node program on free ports with the given storage.db and options.</summary>
     public static Task<NodeProcess> StartAsync(string dbPath, params string[] options) =>
@@ -69,10 +72,29 @@ public sealed partial class NodeProcess : IAsyncDisposable
             "--servers", servers.ToString(CultureInfo.InvariantCulture),
             "--capacity", capacity.ToString(CultureInfo.InvariantCulture),
             "--config", config);
-        node._temporaryFolder = folder;
-        // Ctrl+C or SIGTERM ends the tool before its own clean-up: the node and its folder go then.
-        AppDomain.CurrentDomain.ProcessExit += node.RemoveOnExit;
+        node.Own(folder);
         return node;
+    }
+
+    /// <summary>
+    /// Starts run.ps1 as <see cref="StartRunScriptAsync"/> does, in a new temporary folder that it
+    /// owns as <see cref="StartInTemporaryFolderAsync"/> does; <paramref name="parameters"/> are
+    /// run.ps1's, given that folder.
+    /// </summary>
+    public static async Task<NodeProcess> StartRunScriptInTemporaryFolderAsync(string repository, string folderPrefix, Func<string, string[]> parameters)
+    {
+        var folder = Directory.CreateTempSubdirectory(folderPrefix).FullName;
+        try
+        {
+            var run = await StartRunScriptAsync(repository, parameters(folder));
+            run.Own(folder);
+            return run;
+        }
+        catch
+        {
+            Directory.Delete(folder, recursive: true);
+            throw;
+        }
     }
 
     /// <summary>
@@ -153,6 +175,13 @@ public sealed partial class NodeProcess : IAsyncDisposable
         AppDomain.CurrentDomain.ProcessExit -= RemoveOnExit;
         Remove();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The temporary folder goes with the process, on dispose, or when Ctrl+C or SIGTERM ends the tool before its own clean-up.</summary>
+    private void Own(string temporaryFolder)
+    {
+        _temporaryFolder = temporaryFolder;
+        AppDomain.CurrentDomain.ProcessExit += RemoveOnExit;
     }
 
     private void RemoveOnExit(object? sender, EventArgs e) => Remove();

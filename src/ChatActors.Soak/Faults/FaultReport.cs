@@ -53,7 +53,8 @@ public sealed record FaultReport(
         var joinsOff = families.Where(family => rows[family].Rows < joins[family].Answered || rows[family].Rows > joins[family].Answered + joins[family].Unanswered).ToList();
         var leavesOff = families.Where(family => rows[family].Rated < rated[family].Certain || rows[family].Rated > rated[family].Certain + rated[family].Uncertain).ToList();
         var ratedRows = rows.Values.Sum(row => row.Rated);
-        var expectedAverage = ratedRows == 0 ? 0 : Math.Round(families.Sum(family => rows[family].Rated * Rating(family)) / ratedRows, 2);
+        var ratingOf = Clients.DistinctBy(client => client.Family).ToDictionary(client => client.Family, client => client.Rating);
+        var expectedAverage = ratedRows == 0 ? 0 : Math.Round(families.Sum(family => rows[family].Rated * ratingOf[family]) / ratedRows, 2);
         var overlaps = NameOverlaps(sessions);
         var handovers = sessions.GroupBy(session => session.Name).Count(name => name.Select(session => session.Client).Distinct().Count() > 1);
         var lineProblems = LineProblems.Sum(kind => Tally.Problems.GetValueOrDefault(kind));
@@ -74,8 +75,8 @@ public sealed record FaultReport(
                 $"{Storage.AverageRating:0.00}; {expectedAverage:0.00}"),
             ("no two clients were joined under one name at the same time", overlaps.Count == 0,
                 $"{sessions.Count} sessions under {sessions.Select(session => session.Name).Distinct().Count()} names, {handovers} names passed between the two clients that want them; {overlaps.Count} overlaps{(overlaps.Count > 0 ? ", e.g. " + overlaps[0] : string.Empty)}"),
-            ("every client that stayed connected got every line of every other such client, once and in order, itself included", Lines.Missing.Count == 0 && lineProblems == 0,
-                $"{Lines.SessionsStayed} sessions stayed connected; {Lines.LinesChecked:N0} lines due to them, {Lines.Missing.Count} missing; {lineProblems} twice, out of order or corrupt (in every session)"),
+            ("every client that stayed connected got every line of every other such client, once and in order, itself included", Lines.Check.Missing.Count == 0 && lineProblems == 0,
+                $"{Lines.SessionsStayed} sessions stayed connected; {Lines.Check.Due:N0} lines due to them, {Lines.Check.Missing.Count} missing; {lineProblems} twice, out of order or corrupt (in every session)"),
             ($"within {RecoveryLimit.TotalSeconds:0} s after the last fault every server serves and is handed out", Recovered.Took is { } took && took <= RecoveryLimit,
                 Recovered.Took is { } after ? $"{after.TotalSeconds:0.0} s after the end of the last fault" : $"not within twice the limit; {Recovered.Missing}"),
             ("no node is stuck or orphaned", Nodes.ProcessesPerNode.All(count => count == 1) && Nodes.RunExitCode == 0 && Nodes.LeftoverProcesses == 0 && Nodes.NodeZeroUpAfterEveryStart,
@@ -95,8 +96,6 @@ public sealed record FaultReport(
     private static bool Within(long stored, long seen, long unsure) => stored >= seen && stored <= seen + unsure;
 
     private static string Names(List<string> families) => families.Count == 0 ? "none" : string.Join(", ", families.Take(5));
-
-    private static double Rating(string family) => 1 + (int.Parse(family.AsSpan(1), CultureInfo.InvariantCulture) % 5);
 
     private bool Uncertain(RatedLeave leave) =>
         !leave.ClosedInTime || Faults.Any(fault => fault.At <= leave.ClosedAt + TimeSpan.FromSeconds(1) && fault.Until >= leave.TypedAt - LeaveUncertainAfterFault);

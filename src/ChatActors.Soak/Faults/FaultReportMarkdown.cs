@@ -50,7 +50,7 @@ public static class FaultReportMarkdown
 
         md.AppendLine().AppendLine("## Problems").AppendLine();
         md.AppendLine(report.Tally.Problems.Count == 0 ? "None." : string.Join("\n", report.Tally.Problems.Select(pair => $"- {pair.Key}: {pair.Value}")));
-        foreach (var example in report.Tally.ProblemExamples.Concat(report.Lines.Missing.Take(5)))
+        foreach (var example in report.Tally.ProblemExamples.Concat(report.Lines.Check.Missing.Take(5)))
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"  - e.g. {example}");
         }

@@ -55,13 +55,13 @@ public sealed class FaultRun(SoakOptions options, TextWriter console)
         await stopTyping.CancelAsync();
         var records = clients.Select(client => client.Record).ToList();
         var drainStart = clock.Elapsed;
-        while (LineCheck.Missing(records).Count > 0 && clock.Elapsed - drainStart < DrainWithin)
+        var lines = LineCheck.Run(records);
+        while (lines.Missing.Count > 0 && clock.Elapsed - drainStart < DrainWithin)
         {
             await Task.Delay(TimeSpan.FromSeconds(1));
+            lines = LineCheck.Run(records);
         }
 
-        var missing = LineCheck.Missing(records);
-        var linesChecked = LineCheck.Checked(records);
         var stayed = records.Sum(record => record.Sessions.Count(session => session.EndedAt is null));
         leaveNow.SetResult();
         var leaving = Task.WhenAll(running);
@@ -88,7 +88,7 @@ public sealed class FaultRun(SoakOptions options, TextWriter console)
             nemesis.Faults,
             recovered,
             RecoveryLimit,
-            new LineFigures(stayed, linesChecked, missing),
+            new LineFigures(stayed, lines),
             new NodeFigures(nodesAtEnd, exitCode, leftover, NodeZeroUpAfterEveryStart(cluster), Restarts(cluster)),
             memory,
             StorageFigures.Read(cluster.DbPath, []),
@@ -110,8 +110,7 @@ public sealed class FaultRun(SoakOptions options, TextWriter console)
         var silent = ports;
         while (silent.Count > 0 && clock.Elapsed - since < 2 * RecoveryLimit)
         {
-            var greeting = await Task.WhenAll(Enumerable.Range(1, cluster.Servers).Select(server => cluster.GreetsAsync(server, TimeSpan.FromSeconds(1))));
-            silent = ports.Where((_, i) => !greeting[i]).ToList();
+            silent = await cluster.SilentServerPortsAsync(TimeSpan.FromSeconds(1));
         }
 
         var notHandedOut = ports;
@@ -152,13 +151,8 @@ public sealed class FaultRun(SoakOptions options, TextWriter console)
         return output.Count(line => line.StartsWith("Press Ctrl+C", StringComparison.Ordinal)) == 1 + restarts;
     }
 
-    private void Say(Stopwatch clock, string line)
-    {
-        lock (console)
-        {
-            console.WriteLine($"{clock.Elapsed:mm\\:ss} soak: {line}");
-        }
-    }
+    /// <summary>The console is a synchronized writer (Console.Out is one), shared with the nemesis.</summary>
+    private void Say(Stopwatch clock, string line) => console.WriteLine($"{clock.Elapsed:mm\\:ss} soak: {line}");
 }
 
 public sealed record NodeMemorySample(TimeSpan At, IReadOnlyDictionary<int, long> RssByPid)
@@ -170,7 +164,7 @@ public sealed record NodeMemorySample(TimeSpan At, IReadOnlyDictionary<int, long
 /// <param name="Missing">What was still missing then.</param>
 public sealed record Recovery(TimeSpan? Took, string Missing);
 
-public sealed record LineFigures(int SessionsStayed, long LinesChecked, IReadOnlyList<string> Missing);
+public sealed record LineFigures(int SessionsStayed, LineCheckResult Check);
 
 /// <param name="ProcessesPerNode">How many processes each node had once the chat was over (1 each: none stuck dead, none orphaned).</param>
 /// <param name="LeftoverProcesses">Node processes still running after run.ps1 ended.</param>

@@ -1,5 +1,9 @@
 namespace ChatActors.Soak.Faults;
 
+/// <param name="Due">The lines the sessions that stayed connected had to get, their own included.</param>
+/// <param name="Missing">What is missing, one entry per line and session that should have it.</param>
+public sealed record LineCheckResult(long Due, IReadOnlyList<string> Missing);
+
 /// <summary>
 /// The promise of the broadcast under faults: every session that stayed connected got every line
 /// that another such session (or itself) broadcast after it joined. A line counts as broadcast
@@ -7,12 +11,12 @@ namespace ChatActors.Soak.Faults;
 /// </summary>
 public static class LineCheck
 {
-    /// <summary>What is missing, one entry per line and session that should have it.</summary>
-    public static List<string> Missing(IReadOnlyList<ClientRecord> clients)
+    public static LineCheckResult Run(IReadOnlyList<ClientRecord> clients)
     {
         var byId = clients.ToDictionary(client => client.Id);
         var stayed = clients.SelectMany(client => client.Sessions).Where(session => session.EndedAt is null).ToList();
         var missing = new List<string>();
+        var due = 0L;
         foreach (var sender in stayed)
         {
             var record = byId[sender.Client];
@@ -26,11 +30,12 @@ public static class LineCheck
                 }
             }
 
-            foreach (var receiver in stayed.Where(receiver => receiver.Client != sender.Client))
+            foreach (var receiver in stayed)
             {
                 foreach (var seq in echoed.Where(seq => record.TypedAt(seq) > receiver.JoinedAt))
                 {
-                    if (!byId[receiver.Client].Has(receiver.Index, sender.Client, seq))
+                    due++;
+                    if (receiver.Client != sender.Client && !byId[receiver.Client].Has(receiver.Index, sender.Client, seq))
                     {
                         missing.Add($"{receiver.Name} (client {receiver.Client}) lacks line {seq} of {sender.Name} (client {sender.Client})");
                     }
@@ -38,19 +43,6 @@ public static class LineCheck
             }
         }
 
-        return missing;
-    }
-
-    /// <summary>The lines checked: for each session that stayed, the lines it had to get.</summary>
-    public static long Checked(IReadOnlyList<ClientRecord> clients)
-    {
-        var byId = clients.ToDictionary(client => client.Id);
-        var stayed = clients.SelectMany(client => client.Sessions).Where(session => session.EndedAt is null).ToList();
-        return stayed.Sum(sender =>
-        {
-            var record = byId[sender.Client];
-            var echoed = record.Echoed(sender.Index);
-            return stayed.Sum(receiver => (long)echoed.Count(seq => record.TypedAt(seq) > receiver.JoinedAt));
-        });
+        return new LineCheckResult(due, missing);
     }
 }

@@ -66,8 +66,7 @@ public sealed class Nemesis(ProcessCluster cluster, int seed, Stopwatch clock, T
             return false;
         }
 
-        var greetings = await Task.WhenAll(Enumerable.Range(1, cluster.Servers).Select(server => cluster.GreetsAsync(server, TimeSpan.FromSeconds(2))));
-        return greetings.All(greets => greets);
+        return (await cluster.SilentServerPortsAsync(TimeSpan.FromSeconds(2))).Count == 0;
     }
 
     private async Task BreakAsync(int node, TimeSpan? pause)
@@ -102,13 +101,7 @@ public sealed class Nemesis(ProcessCluster cluster, int seed, Stopwatch clock, T
         }
     }
 
-    private void Log(string line)
-    {
-        lock (console)
-        {
-            console.WriteLine(line);
-        }
-    }
+    private void Log(string line) => console.WriteLine(line);
 
     private static async Task SignalAsync(string signal, int pid)
     {

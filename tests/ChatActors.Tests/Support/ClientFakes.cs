@@ -7,16 +7,20 @@ namespace ChatActors.Tests.Support;
 
 /// <summary>
 /// A chat server on loopback that refuses the join of "ann" a number of times (by default as a
-/// name in use), then takes any join, echoes chat and closes on a leave.
+/// name in use; <see cref="CloseUnanswered"/>: by closing the connection without an answer), then
+/// takes any join, echoes chat and closes on a leave. It serves one connection after another.
 /// </summary>
 public sealed class NameHoldingServer : IDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly List<string> _received = [];
-    private readonly string _refusal;
+    /// <summary>The refusal that closes the connection instead of answering.</summary>
+    public const string? CloseUnanswered = null;
+
+    private readonly string? _refusal;
     private int _refusalsLeft;
 
-    public NameHoldingServer(int refusals, string refusal = "ERROR name in use: ann")
+    public NameHoldingServer(int refusals, string? refusal = "ERROR name in use: ann")
     {
         _refusalsLeft = refusals;
         _refusal = refusal;
@@ -39,7 +43,22 @@ public sealed class NameHoldingServer : IDisposable
 
     private async Task ServeAsync()
     {
-        using var client = await _listener.AcceptTcpClientAsync();
+        try
+        {
+            while (true)
+            {
+                using var client = await _listener.AcceptTcpClientAsync();
+                await ServeAsync(client);
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Disposed: the spec is over.
+        }
+    }
+
+    private async Task ServeAsync(TcpClient client)
+    {
         var stream = client.GetStream();
         using var reader = new StreamReader(stream);
         await stream.WriteAsync("Server-1\n"u8.ToArray());
@@ -56,6 +75,11 @@ public sealed class NameHoldingServer : IDisposable
             }
 
             var answer = line == "ann joined the server" && _refusalsLeft-- > 0 ? _refusal : line;
+            if (answer is null)
+            {
+                return;
+            }
+
             await stream.WriteAsync(Encoding.UTF8.GetBytes(answer + "\n"));
         }
     }

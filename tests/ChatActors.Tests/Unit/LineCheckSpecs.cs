@@ -14,8 +14,10 @@ public class LineCheckSpecs
         Broadcast(ann, [ann, bob], at: 3 * Second);
         Broadcast(bob, [ann, bob], at: 4 * Second);
 
-        Assert.Empty(LineCheck.Missing([ann, bob]));
-        Assert.Equal(4, LineCheck.Checked([ann, bob]));
+        var result = LineCheck.Run([ann, bob]);
+
+        Assert.Empty(result.Missing);
+        Assert.Equal(4, result.Due);
     }
 
     [Fact]
@@ -25,7 +27,7 @@ public class LineCheckSpecs
         Broadcast(ann, [ann], at: 3 * Second);
         Broadcast(ann, [ann], at: 6 * Second);
 
-        Assert.Equal(["f1 (client 2) lacks line 2 of f0 (client 0)"], LineCheck.Missing([ann, bob]));
+        Assert.Equal(["f1 (client 2) lacks line 2 of f0 (client 0)"], LineCheck.Run([ann, bob]).Missing);
     }
 
     [Fact]
@@ -34,7 +36,7 @@ public class LineCheckSpecs
         var (ann, bob) = TwoJoinedClients();
         ann.Typed(3 * Second);
 
-        Assert.Equal(["f0 (client 0) never got its own line 1 back"], LineCheck.Missing([ann, bob]));
+        Assert.Equal(["f0 (client 0) never got its own line 1 back"], LineCheck.Run([ann, bob]).Missing);
     }
 
     [Fact]

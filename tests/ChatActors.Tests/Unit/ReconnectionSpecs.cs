@@ -35,6 +35,19 @@ public class ReconnectionSpecs
     }
 
     [Fact]
+    public async Task A_server_that_closes_before_answering_the_join_is_said_and_another_is_asked_for()
+    {
+        using var server = new NameHoldingServer(refusals: 1, refusal: NameHoldingServer.CloseUnanswered);
+        var console = new RecordingConsole();
+        var rejoined = await new Reconnection(Options, console, server.AskBalancerAsync, TimeSpan.FromSeconds(20)).RejoinAsync("ann");
+
+        Assert.Equal("ann", rejoined?.Name);
+        Assert.Contains("The server closed the connection before it answered the join; asking the balancer again.", console.Lines);
+        Assert.Equal(["ann joined the server", "ann joined the server"], server.Received);
+        await rejoined!.Value.Connection.DisposeAsync();
+    }
+
+    [Fact]
     public async Task No_server_within_the_reconnect_time_gives_up()
     {
         var options = Options with { ReconnectWithin = TimeSpan.FromSeconds(1) };
