@@ -14,11 +14,13 @@ using Akka.Persistence.Sql.Config;
 using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
-using ChatActors.Actors;
-using ChatActors.Messages;
+using ChatActors.Balancer;
+using ChatActors.Names;
 using ChatActors.Net;
+using ChatActors.Server;
+using ChatActors.Session;
 using ChatActors.Stats;
-using ChatActors.Storage;
+using ChatActors.Stats.Storage;
 using LinqToDB;
 
 namespace ChatActors.Hosting;
@@ -123,7 +125,7 @@ public sealed class ChatNode : IAsyncDisposable
 
             var counting = system.ActorOf(CountingGate.Props(stats, options.Counting.AcceptWithin, clock), "counting-gate");
             var gate = system.ActorOf(ConnectionGate.Props(options.AddressLimits, counting, options.Counting), "connection-gate");
-            var (servers, serverNames) = await StartServersAsync(system, options, serverListeners, balancer, gate, new ChatServices(names, counting, mediator, mediator));
+            var (servers, serverNames) = await StartServersAsync(system, options, serverListeners, balancer, gate, new ChatServices(names, counting, mediator, mediator, clock));
             if (options.BalancerEdge && options.SharedBalancerPort)
             {
                 edgeListener = Ports.Bind(options.BindHost, options.BalancerPort, shared: true);

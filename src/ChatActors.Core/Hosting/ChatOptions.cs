@@ -1,8 +1,9 @@
 using Akka.Configuration;
-using ChatActors.Actors;
-using ChatActors.Balancing;
+using ChatActors.Balancer;
 using ChatActors.Net;
-using ChatActors.Storage;
+using ChatActors.Session;
+using ChatActors.Stats;
+using ChatActors.Stats.Storage;
 
 namespace ChatActors.Hosting;
 

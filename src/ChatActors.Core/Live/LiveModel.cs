@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using ChatActors.Messages;
+using ChatActors.Stats;
 
 namespace ChatActors.Live;
 

@@ -1,8 +1,8 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Tools.PublishSubscribe;
-using ChatActors.Actors;
-using ChatActors.Messages;
+using ChatActors.Server;
+using ChatActors.Stats;
 
 namespace ChatActors.Live;
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using ChatActors.Protocol;
 
 namespace ChatActors.Net;
 
@@ -14,15 +15,11 @@ namespace ChatActors.Net;
 public sealed class ConnectionWriter : IThreadPoolWorkItem
 {
     private const int CoalesceBytes = 64 * 1024;
-    private const int FirstQueueLength = 16;
 
     private readonly Socket _socket;
     private readonly OutboundLimits _limits;
     private readonly Lock _lock = new();
-    /// <summary>The blocks waiting: the first one in <see cref="_single"/>, more of them in a pooled array.</summary>
-    private ReadOnlyMemory<byte>[]? _waiting;
-    private ReadOnlyMemory<byte> _single;
-    private int _waitingCount;
+    private readonly WaitingBlocks _waiting = new();
     private int _queuedMessages;
     private long _queuedBytes;
     private bool _pumping;
@@ -66,7 +63,7 @@ public sealed class ConnectionWriter : IThreadPoolWorkItem
                 return EnqueueResult.Overflowed;
             }
 
-            Append(bytes);
+            _waiting.Add(bytes);
             if (_pumping)
             {
                 return EnqueueResult.Queued;
@@ -115,49 +112,10 @@ public sealed class ConnectionWriter : IThreadPoolWorkItem
     private void AbortLocked()
     {
         _closing = true;
-        ReturnWaiting();
+        _waiting.Clear();
         // An unfinished send fails at once; the pump then finds the writer closed.
         _socket.Dispose();
         MarkClosedLocked();
-    }
-
-    /// <summary>A lone block (a join line, one read of a quiet chat) needs no array at all.</summary>
-    private void Append(ReadOnlyMemory<byte> bytes)
-    {
-        if (_waitingCount == 0)
-        {
-            _single = bytes;
-            _waitingCount = 1;
-            return;
-        }
-
-        if (_waiting is null)
-        {
-            _waiting = ArrayPool<ReadOnlyMemory<byte>>.Shared.Rent(FirstQueueLength);
-            _waiting[0] = _single;
-            _single = default;
-        }
-        else if (_waitingCount == _waiting.Length)
-        {
-            var larger = ArrayPool<ReadOnlyMemory<byte>>.Shared.Rent(_waiting.Length * 2);
-            _waiting.AsSpan().CopyTo(larger);
-            ArrayPool<ReadOnlyMemory<byte>>.Shared.Return(_waiting, clearArray: true);
-            _waiting = larger;
-        }
-
-        _waiting[_waitingCount++] = bytes;
-    }
-
-    private void ReturnWaiting()
-    {
-        if (_waiting is not null)
-        {
-            ArrayPool<ReadOnlyMemory<byte>>.Shared.Return(_waiting, clearArray: true);
-            _waiting = null;
-        }
-
-        _single = default;
-        _waitingCount = 0;
     }
 
     void IThreadPoolWorkItem.Execute() => _ = PumpAsync();
@@ -185,7 +143,7 @@ public sealed class ConnectionWriter : IThreadPoolWorkItem
                 }
                 finally
                 {
-                    ArrayPool<ReadOnlyMemory<byte>>.Shared.Return(batch, clearArray: true);
+                    WaitingBlocks.Return(batch);
                 }
             }
         }
@@ -204,12 +162,13 @@ public sealed class ConnectionWriter : IThreadPoolWorkItem
     {
         lock (_lock)
         {
-            (batch, single, count) = (_waiting, _single, _waitingCount);
-            if (count > 0 && !_closed)
+            if (_waiting.Count > 0 && !_closed)
             {
-                (_waiting, _single, _waitingCount) = (null, default, 0);
+                count = _waiting.TakeAll(out batch, out single);
                 return true;
             }
+
+            (batch, single, count) = (null, default, 0);
 
             _pumping = false;
             if (!_closing || _closed)

@@ -1,4 +1,6 @@
 using System.Text;
+using ChatActors.Balancer;
+using ChatActors.Names;
 
 namespace ChatActors.Protocol;
 

@@ -1,9 +1,12 @@
-using Akka.Actor;
 using System.Runtime.Serialization;
+using Akka.Actor;
 using Akka.Serialization;
-using ChatActors.Messages;
+using ChatActors.Balancer;
+using ChatActors.Live;
+using ChatActors.Names;
+using ChatActors.Server;
 using ChatActors.Stats;
-using ChatActors.Storage;
+using ChatActors.Stats.Storage;
 
 namespace ChatActors.Serialization;
 

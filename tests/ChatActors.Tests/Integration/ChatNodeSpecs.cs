@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using System.Text;
 using Akka.Actor;
 using ChatActors.Hosting;
-using ChatActors.Messages;
+using ChatActors.Stats;
 using ChatActors.Tests.Support;
 
 namespace ChatActors.Tests.Integration;

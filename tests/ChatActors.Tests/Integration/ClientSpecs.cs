@@ -1,7 +1,7 @@
 using System.Globalization;
 using Akka.Actor;
 using ChatActors.Hosting;
-using ChatActors.Messages;
+using ChatActors.Stats;
 using ChatActors.Tests.Support;
 
 namespace ChatActors.Tests.Integration;

@@ -1,6 +1,4 @@
 using Akka.Cluster;
-using ChatActors.Hosting;
-using ChatActors.Messages;
 using ChatActors.Tests.Support;
 
 namespace ChatActors.Tests.Integration;

@@ -1,4 +1,5 @@
-using ChatActors.Messages;
+using ChatActors.Hosting;
+using ChatActors.Stats;
 using ChatActors.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,5 +1,5 @@
 using ChatActors.Hosting;
-using ChatActors.Messages;
+using ChatActors.Stats;
 using ChatActors.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using ChatActors.Hosting;
-using ChatActors.Messages;
 using ChatActors.Stats;
 using ChatActors.Tests.Support;
 using Microsoft.Data.Sqlite;

@@ -1,4 +1,4 @@
-using ChatActors.Storage;
+using ChatActors.Stats.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace ChatActors.Tests.Support;

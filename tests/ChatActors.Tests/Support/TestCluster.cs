@@ -1,6 +1,6 @@
 using Akka.Actor;
 using ChatActors.Hosting;
-using ChatActors.Messages;
+using ChatActors.Stats;
 
 namespace ChatActors.Tests.Support;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using ChatActors.Net;
+using ChatActors.Balancer;
 
 namespace ChatActors.Tests.Unit;
 

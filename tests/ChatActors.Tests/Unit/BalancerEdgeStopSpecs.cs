@@ -1,8 +1,8 @@
 using System.Net.Sockets;
 using Akka.Actor;
-using ChatActors.Actors;
-using ChatActors.Messages;
+using ChatActors.Balancer;
 using ChatActors.Net;
+using ChatActors.Stats;
 
 namespace ChatActors.Tests.Unit;
 

@@ -1,4 +1,4 @@
-using ChatActors.Storage;
+using ChatActors.Stats.Storage;
 
 namespace ChatActors.Tests.Unit;
 

@@ -1,10 +1,13 @@
 using Akka.Actor;
 using Akka.Configuration;
+using ChatActors.Balancer;
 using ChatActors.Hosting;
-using ChatActors.Messages;
+using ChatActors.Live;
+using ChatActors.Names;
 using ChatActors.Serialization;
+using ChatActors.Server;
 using ChatActors.Stats;
-using ChatActors.Storage;
+using ChatActors.Stats.Storage;
 
 namespace ChatActors.Tests.Unit;
 

@@ -2,9 +2,11 @@ using System.Text;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.TestKit;
-using ChatActors.Actors;
-using ChatActors.Messages;
+using ChatActors.Names;
 using ChatActors.Net;
+using ChatActors.Server;
+using ChatActors.Session;
+using ChatActors.Stats;
 using ChatActors.Tests.Support;
 
 namespace ChatActors.Tests.Unit;
@@ -31,14 +33,14 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
         _server = CreateTestProbe();
     }
 
-    private readonly Dictionary<IActorRef, ConnectionWriter> _writers = [];
+    private readonly Dictionary<IActorRef, ClientConnection> _connections = [];
 
     private async Task<(IActorRef Session, ChatClient Client)> ConnectAsync(SessionSettings? settings = null)
     {
         var (serverSide, client) = await LoopbackPair.CreateAsync();
-        var writer = new ConnectionWriter(serverSide, OutboundLimits.Default);
-        var session = _server.ChildActorOf(ClientSession.Props(serverSide, writer, settings ?? Settings, new ChatServices(_names, _stats, _topic, ActorRefs.Nobody)));
-        _writers[session] = writer;
+        var connection = new ClientConnection(serverSide, OutboundLimits.Default);
+        var session = _server.ChildActorOf(ClientSession.Props(connection, settings ?? Settings, new ChatServices(_names, _stats, _topic, ActorRefs.Nobody, TimeProvider.System)));
+        _connections[session] = connection;
         Assert.Equal("Server-2", await client.ReadLineAsync());
         return (session, client);
     }
@@ -88,7 +90,7 @@ public class ClientSessionSpecs : Akka.TestKit.Xunit2.TestKit
     private async Task ExpectEndedAsync(IActorRef session)
     {
         await ExpectTerminatedAsync(session);
-        _writers[session].Close(Settings.CloseDrainTimeout);
+        _connections[session].Close(Settings.CloseDrainTimeout);
     }
 
     [Fact]

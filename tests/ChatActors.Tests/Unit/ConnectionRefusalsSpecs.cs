@@ -1,8 +1,8 @@
 using System.Net;
 using Akka.Actor;
 using Akka.TestKit;
-using ChatActors.Actors;
-using ChatActors.Messages;
+using ChatActors.Balancer;
+using ChatActors.Stats;
 using ChatActors.Tests.Support;
 
 namespace ChatActors.Tests.Unit;

@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Akka.TestKit;
-using ChatActors.Actors;
-using ChatActors.Messages;
+using ChatActors.Stats;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ChatActors.Tests.Unit;

@@ -1,9 +1,7 @@
 using Akka.Actor;
 using Akka.TestKit;
-using ChatActors.Actors;
-using ChatActors.Messages;
 using ChatActors.Stats;
-using ChatActors.Storage;
+using ChatActors.Stats.Storage;
 using ChatActors.Tests.Support;
 using Microsoft.Data.Sqlite;
 

@@ -1,4 +1,4 @@
-using ChatActors.Net;
+using ChatActors.Session;
 
 namespace ChatActors.Tests.Unit;
 

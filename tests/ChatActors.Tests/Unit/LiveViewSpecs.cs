@@ -1,9 +1,9 @@
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.TestKit;
-using ChatActors.Actors;
 using ChatActors.Live;
-using ChatActors.Messages;
+using ChatActors.Server;
+using ChatActors.Stats;
 using ChatActors.Tests.Support;
 using Spectre.Console.Testing;
 

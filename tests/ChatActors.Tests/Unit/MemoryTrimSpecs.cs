@@ -1,5 +1,5 @@
 using Akka.Actor;
-using ChatActors.Actors;
+using ChatActors.Hosting;
 
 namespace ChatActors.Tests.Unit;
 

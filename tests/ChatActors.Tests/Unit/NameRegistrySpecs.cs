@@ -1,8 +1,10 @@
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.TestKit;
-using ChatActors.Actors;
-using ChatActors.Messages;
+using ChatActors.Balancer;
+using ChatActors.Names;
+using ChatActors.Server;
+using ChatActors.Stats;
 
 namespace ChatActors.Tests.Unit;
 

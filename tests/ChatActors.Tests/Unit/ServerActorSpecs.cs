@@ -4,9 +4,13 @@ using System.Text;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.TestKit;
-using ChatActors.Actors;
-using ChatActors.Messages;
+using ChatActors.Balancer;
+using ChatActors.Live;
+using ChatActors.Names;
 using ChatActors.Net;
+using ChatActors.Server;
+using ChatActors.Session;
+using ChatActors.Stats;
 using ChatActors.Tests.Support;
 
 namespace ChatActors.Tests.Unit;
@@ -22,7 +26,7 @@ public class ServerActorSpecs : Akka.TestKit.Xunit2.TestKit
     private readonly TestProbe _live;
 
     /// <summary>As base.conf has it, so that the server gives its sessions that mailbox.</summary>
-    private const string SessionMailboxConfig = "chat-actors.session-mailbox.mailbox-type = \"ChatActors.Actors.SessionMailbox, ChatActors.Core\"";
+    private const string SessionMailboxConfig = "chat-actors.session-mailbox.mailbox-type = \"ChatActors.Session.SessionMailbox, ChatActors.Core\"";
 
     public ServerActorSpecs()
         : base(SessionMailboxConfig)
@@ -42,7 +46,7 @@ public class ServerActorSpecs : Akka.TestKit.Xunit2.TestKit
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
         var settings = new ServerSettings(0, "127.0.0.1", capacity, new SessionSettings("Server-1", 4096, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), Counting, TimeSpan.FromSeconds(30), ClientSessionSpecs.Unlimited), OutboundLimits.Default, AddressLimits.None);
-        var server = Sys.ActorOf(ServerActor.Props(settings, listener, _balancer, _gate, new ChatServices(_names, _stats, _topic, _live)));
+        var server = Sys.ActorOf(ServerActor.Props(settings, listener, _balancer, _gate, new ChatServices(_names, _stats, _topic, _live, TimeProvider.System)));
 
         var subscribe = _topic.ExpectMsg<Subscribe>();
         Assert.Equal(ChatTopic.Name, subscribe.Topic);

@@ -1,5 +1,5 @@
 using Akka.Actor;
-using ChatActors.Actors;
+using ChatActors.Session;
 
 namespace ChatActors.Tests.Unit;
 

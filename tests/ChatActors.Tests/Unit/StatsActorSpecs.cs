@@ -1,8 +1,8 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.TestKit;
-using ChatActors.Actors;
-using ChatActors.Messages;
+using ChatActors.Balancer;
+using ChatActors.Server;
 using ChatActors.Stats;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,6 +1,6 @@
 using ChatActors.Hosting;
 using ChatActors.Stats;
-using ChatActors.Storage;
+using ChatActors.Stats.Storage;
 using ChatActors.Tests.Support;
 
 namespace ChatActors.Tests.Unit;

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using Akka.Cluster;
-using ChatActors.Actors;
+using ChatActors.Stats;
 
 namespace ChatActors.Tests.Unit;
 

@@ -1,7 +1,0 @@
-namespace ChatActors.Actors;
-
-/// <summary>The DistributedPubSub topic that carries every broadcast to every server in the cluster.</summary>
-public static class ChatTopic
-{
-    public const string Name = "chat";
-}

@@ -1,0 +1,108 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Event;
+
+namespace ChatActors.Stats;
+
+/// <summary>
+/// Stands in front of the stats singleton on each node.
+/// <para>
+/// While no member of the storage role is up and reachable (a node left alone when the cluster
+/// it joined stopped), nothing can be counted: a join, an approach or a refusal gets
+/// <see cref="CountRefused"/> at once instead of waiting for a stats actor that cannot come, so
+/// its client hears so at once (a join gets <c>ERROR join failed, try again</c>, an approach no
+/// reply). One log line says when counting stops and resumes.
+/// </para>
+/// <para>
+/// When the node that runs the stats singleton (the oldest storage member) is removed, a count
+/// sent to it shortly before may have been journaled or lost with it; its answer never comes.
+/// Rather than keep the client waiting for the journal's whole patience, every requester of a
+/// join, an approach or a refusal sent within <paramref name="uncertainWithin"/> is told
+/// <see cref="CountUncertain"/> then, and answers its client as if the node had died. A leave
+/// still waits, as it always has: its close tells the client that its rating counts.
+/// </para>
+/// </summary>
+public sealed class CountingGate : ReceiveActor
+{
+    private readonly IActorRef _stats;
+    private readonly TimeSpan _uncertainWithin;
+    private readonly CountsInFlight _inFlight;
+    private readonly StorageMembers _storage = new();
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private bool _canCount = true;
+
+    public CountingGate(IActorRef stats, TimeSpan uncertainWithin, TimeProvider clock)
+    {
+        _stats = stats;
+        _uncertainWithin = uncertainWithin;
+        _inFlight = new CountsInFlight(uncertainWithin, clock);
+        Receive<ClusterEvent.CurrentClusterState>(ClusterChanged);
+        Receive<ClusterEvent.IClusterDomainEvent>(ClusterChanged);
+        Receive<StatsHostLost>(_ => TellUncertain());
+        Receive<RecordLeave>(leave => _stats.Forward(leave));
+        Receive<ICountRequest>(Count);
+        ReceiveAny(message => _stats.Forward(message));
+    }
+
+    public static Props Props(IActorRef stats, TimeSpan uncertainWithin, TimeProvider clock) =>
+        Akka.Actor.Props.Create(() => new CountingGate(stats, uncertainWithin, clock));
+
+    protected override void PreStart() =>
+        Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+
+    protected override void PostStop() => Cluster.Get(Context.System).Unsubscribe(Self);
+
+    private void ClusterChanged(object clusterEvent)
+    {
+        if (_storage.Apply(clusterEvent))
+        {
+            TellUncertain();
+        }
+
+        UpdateCanCount();
+    }
+
+    private void Count(ICountRequest request)
+    {
+        if (!_canCount)
+        {
+            Sender.Tell(CountRefused.Instance);
+            return;
+        }
+
+        _inFlight.Sent(Sender);
+        _stats.Forward(request);
+    }
+
+    /// <summary>Requesters that already have their answer ignore this; the others stop waiting.</summary>
+    private void TellUncertain()
+    {
+        var recent = _inFlight.TakeRecent();
+        recent.ForEach(requester => requester.Tell(CountUncertain.Instance));
+        _log.Warning("The node of the stats actor is gone: {0} counts sent in the last {1} s may have been lost with it; their clients are answered as if their own node had died", recent.Count, _uncertainWithin.TotalSeconds);
+    }
+
+    private void UpdateCanCount()
+    {
+        if (_storage.CanCount == _canCount)
+        {
+            return;
+        }
+
+        _canCount = _storage.CanCount;
+        if (_canCount)
+        {
+            _log.Info("A storage member is reachable again: joins and approaches are counted again");
+        }
+        else
+        {
+            _log.Warning("No storage member is up and reachable, so nothing can be counted: joins fail and the balancer gives no answer until one is");
+        }
+    }
+
+    /// <summary>The member that ran the stats singleton was removed from the cluster (its node's events say so).</summary>
+    public sealed record StatsHostLost
+    {
+        public static readonly StatsHostLost Instance = new();
+    }
+}
