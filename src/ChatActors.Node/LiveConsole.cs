@@ -38,14 +38,14 @@ public sealed class LiveConsole(IAnsiConsole terminal, string footer) : ILiveScr
     }
 
     /// <summary>q stops the node as Ctrl+C does.</summary>
-    public static void StopOnQ(TaskCompletionSource stopRequested) =>
+    public static void StopOnQ(Action requestStop, Task stopRequested) =>
         _ = Task.Run(() =>
         {
-            while (!stopRequested.Task.IsCompleted)
+            while (!stopRequested.IsCompleted)
             {
                 if (Console.ReadKey(intercept: true).KeyChar is 'q' or 'Q')
                 {
-                    stopRequested.TrySetResult();
+                    requestStop();
                 }
             }
         });

@@ -1,5 +1,5 @@
-using Akka.Configuration;
 using ChatActors.Hosting;
+using ChatActors.Hosting.Settings;
 
 namespace ChatActors.Node;
 
@@ -10,10 +10,9 @@ namespace ChatActors.Node;
 /// </summary>
 public static class NodeOutput
 {
-    public static (TextWriter Output, TextWriter Errors) Redirect(Config config, TextWriter output, TextWriter errors)
+    public static (TextWriter Output, TextWriter Errors) Redirect(OutputSettings settings, TextWriter output, TextWriter errors)
     {
-        var logFile = config.GetString($"{ChatOptions.Section}.log-file", string.Empty);
-        var toConsole = config.GetBoolean($"{ChatOptions.Section}.log-to-console", true);
+        var (logFile, toConsole) = (settings.LogFile, settings.LogToConsole);
         if (string.IsNullOrWhiteSpace(logFile))
         {
             return (output, errors);

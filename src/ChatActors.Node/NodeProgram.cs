@@ -1,7 +1,8 @@
-using System.Runtime.InteropServices;
 using Akka.Configuration;
 using Akka.Cluster.Tools.PublishSubscribe;
 using ChatActors.Hosting;
+using ChatActors.Hosting.Logging;
+using ChatActors.Hosting.Settings;
 using ChatActors.Live;
 
 namespace ChatActors.Node;
@@ -26,87 +27,20 @@ public static class NodeProgram
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors)
     {
-        // Ctrl+C is taken from the start: a node still joining its cluster stops joining.
-        var stopRequested = new TaskCompletionSource();
-        var started = false;
-        using var stopping = new CancellationTokenSource();
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
-
-        ChatNode node;
-        IReadOnlyList<int> watchedProcesses;
-        string? liveLog = null;
-        try
+        var (started, exitCode) = await StartAsync(args, output, errors);
+        if (started is null)
         {
-            // Short log lines, without Akka's own start-up chatter unless verbose (ChatLogger).
-            var config = ParseArguments(args)
-                .WithFallback(ConfigurationFactory.ParseString($"{ChatLogger.ConfigLine}\nakka.stdout-loglevel = WARNING"))
-                .WithFallback(ChatConfig.LoadBase());
-            if (!config.GetBoolean($"{ChatOptions.Section}.verbose", false))
-            {
-                config = ConfigurationFactory.ParseString(QuietStdoutLogger.ConfigLine).WithFallback(config);
-            }
-
-            liveLog = LiveLogFile(config);
-            if (liveLog is not null)
-            {
-                // The live view takes the terminal; the log lines go to a file.
-                config = ConfigurationFactory.ParseString($"{ChatOptions.Section} {{ log-to-console = off, log-file = {ChatConfig.Quote(liveLog)} }}").WithFallback(config);
-            }
-
-            watchedProcesses = ProcessIds(config.GetString($"{ChatOptions.Section}.watch-pids", string.Empty));
-            (output, errors) = NodeOutput.Redirect(config, output, errors);
-            node = await ChatNode.StartAsync(config, TimeProvider.System, stopping.Token);
-            started = true;
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-            await output.WriteLineAsync("Stopped before the node was up.");
-            return 0;
-        }
-        catch (ChatStartupException ex)
-        {
-            await errors.WriteLineAsync($"ChatActors: {ex.Message}");
-            return 2;
-        }
-        catch (Exception ex)
-        {
-            // Still one line for the user; the details are in the log above it.
-            await errors.WriteLineAsync($"ChatActors: cannot start: {ex.GetBaseException().Message}");
-            return 1;
+            return exitCode;
         }
 
+        var (node, liveLog) = (started.Node, started.LiveLog);
+        (output, errors) = (started.Output, started.Errors);
         using var watching = new CancellationTokenSource();
-        _ = StopWhenAnyExitsAsync(watchedProcesses, stopRequested, output, watching.Token);
+        _ = StopWhenAnyExitsAsync(node.Settings.Output.WatchedProcesses, node, output, watching.Token);
+        await PrintBannerAsync(node, output);
 
-        var host = node.Options.AdvertisedHost;
-        if (node.BalancerPort != 0)
-        {
-            await output.WriteLineAsync($"ChatActors balancer: {host}:{node.BalancerPort} (nc {host} {node.BalancerPort})");
-        }
-
-        if (node.Options.SharedBalancerPort)
-        {
-            await output.WriteLineAsync($"ChatActors node {node.Address} (Akka.Remote)");
-        }
-
-        foreach (var (server, port) in node.ServerNames.Zip(node.ServerPorts))
-        {
-            await output.WriteLineAsync($"  {server}: {host}:{port}");
-        }
-
-        await output.WriteLineAsync("Press Ctrl+C to stop.");
-
-        var showing = Task.CompletedTask;
-        if (liveLog is not null)
-        {
-            var screen = new LiveConsole(LiveConsole.Terminal(), $"balancer {host}:{node.BalancerPort}   log: {liveLog}   q or Ctrl+C stops");
-            node.System.ActorOf(LiveViewActor.Props(DistributedPubSub.Get(node.System).Mediator, node.Stats, screen), "live-view");
-            LiveConsole.StopOnQ(stopRequested);
-            showing = screen.RunAsync(Task.WhenAny(stopRequested.Task, node.Terminated));
-        }
-
-        var ended = await Task.WhenAny(stopRequested.Task, node.Terminated);
+        var showing = liveLog is null ? Task.CompletedTask : ShowLiveViewAsync(node, liveLog);
+        await node.StopRequested;
         await showing;
         if (liveLog is not null)
         {
@@ -115,8 +49,9 @@ public static class NodeProgram
             (output, errors) = (new NodeOutput.TeeWriter(output, terminal), new NodeOutput.TeeWriter(errors, terminal));
         }
 
-        if (ended == node.Terminated)
+        if (node.System.WhenTerminated.IsCompleted)
         {
+            await node.StopAsync();
             await errors.WriteLineAsync("ChatActors: the node stopped unexpectedly");
             return StoppedByItselfExitCode;
         }
@@ -125,17 +60,79 @@ public static class NodeProgram
         await node.StopAsync();
         await output.WriteLineAsync("Stopped.");
         return 0;
+    }
 
-        void OnStopSignal(PosixSignalContext context)
+    /// <summary>The node, up; or null and the exit code of a start that failed or was stopped.</summary>
+    private static async Task<(StartedNode? Started, int ExitCode)> StartAsync(string[] args, TextWriter output, TextWriter errors)
+    {
+        try
         {
-            // Keep the process alive until the node has shut down cleanly.
-            context.Cancel = true;
-            stopRequested.TrySetResult();
-            if (!started)
+            // Short log lines, without Akka's own start-up chatter unless verbose (ChatLogging).
+            var config = ParseArguments(args)
+                .WithFallback(ConfigurationFactory.ParseString("akka.stdout-loglevel = WARNING"))
+                .WithFallback(ChatConfig.LoadBase());
+            if (!config.GetBoolean($"{ChatSettingsReader.Section}.verbose", false))
             {
-                stopping.Cancel();
+                config = ConfigurationFactory.ParseString(QuietStdoutLogger.ConfigLine).WithFallback(config);
             }
+
+            var liveLog = LiveLogFile(config);
+            if (liveLog is not null)
+            {
+                // The live view takes the terminal; the log lines go to a file.
+                config = ConfigurationFactory.ParseString($"{ChatSettingsReader.Section} {{ log-to-console = off, log-file = {ChatConfig.Quote(liveLog)} }}").WithFallback(config);
+            }
+
+            (output, errors) = NodeOutput.Redirect(ChatSettingsReader.Read(config).Output, output, errors);
+            // Ctrl+C and SIGTERM stop the node through the host's lifetime, also while it is still joining.
+            var node = await ChatNode.StartAsync(config, TimeProvider.System, logging: (logging, settings) => logging.AddChatLines(settings.Output.Verbose));
+            return (new StartedNode(node, liveLog, output, errors), 0);
         }
+        catch (OperationCanceledException)
+        {
+            await output.WriteLineAsync("Stopped before the node was up.");
+            return (null, 0);
+        }
+        catch (ChatStartupException ex)
+        {
+            await errors.WriteLineAsync($"ChatActors: {ex.Message}");
+            return (null, 2);
+        }
+        catch (Exception ex)
+        {
+            // Still one line for the user; the details are in the log above it.
+            await errors.WriteLineAsync($"ChatActors: cannot start: {ex.GetBaseException().Message}");
+            return (null, 1);
+        }
+    }
+
+    private static Task ShowLiveViewAsync(ChatNode node, string liveLog)
+    {
+        var screen = new LiveConsole(LiveConsole.Terminal(), $"balancer {node.Settings.Network.AdvertisedHost}:{node.BalancerPort}   log: {liveLog}   q or Ctrl+C stops");
+        node.System.ActorOf(LiveViewActor.Props(DistributedPubSub.Get(node.System).Mediator, node.Stats, screen), "live-view");
+        LiveConsole.StopOnQ(node.RequestStop, node.StopRequested);
+        return screen.RunAsync(node.StopRequested);
+    }
+
+    private static async Task PrintBannerAsync(ChatNode node, TextWriter output)
+    {
+        var host = node.Settings.Network.AdvertisedHost;
+        if (node.BalancerPort != 0)
+        {
+            await output.WriteLineAsync($"ChatActors balancer: {host}:{node.BalancerPort} (nc {host} {node.BalancerPort})");
+        }
+
+        if (node.Settings.Network.SharedBalancerPort)
+        {
+            await output.WriteLineAsync($"ChatActors node {node.Address} (Akka.Remote)");
+        }
+
+        foreach (var (server, port) in node.Endpoints.ServerNames.Zip(node.ServerPorts))
+        {
+            await output.WriteLineAsync($"  {server}: {host}:{port}");
+        }
+
+        await output.WriteLineAsync("Press Ctrl+C to stop.");
     }
 
     /// <summary>
@@ -144,13 +141,13 @@ public static class NodeProgram
     /// </summary>
     private static string? LiveLogFile(Config config)
     {
-        if (!config.GetBoolean($"{ChatOptions.Section}.live-view", false) || Console.IsOutputRedirected || Console.IsInputRedirected)
+        if (!config.GetBoolean($"{ChatSettingsReader.Section}.live-view", false) || Console.IsOutputRedirected || Console.IsInputRedirected)
         {
             return null;
         }
 
-        var logFile = config.GetString($"{ChatOptions.Section}.log-file", string.Empty);
-        var db = Path.GetFullPath(config.GetString($"{ChatOptions.Section}.db", "storage.db"));
+        var logFile = config.GetString($"{ChatSettingsReader.Section}.log-file", string.Empty);
+        var db = Path.GetFullPath(config.GetString($"{ChatSettingsReader.Section}.db", "storage.db"));
         return string.IsNullOrWhiteSpace(logFile) ? Path.Combine(Path.GetDirectoryName(db)!, "logs", "node.log") : logFile;
     }
 
@@ -158,7 +155,7 @@ public static class NodeProgram
     /// run.ps1 passes its own process and the dotnet processes that started it: if any of them
     /// is gone (killed, even with SIGKILL), nobody can stop this node any more, so it stops itself.
     /// </summary>
-    private static async Task StopWhenAnyExitsAsync(IReadOnlyList<int> processIds, TaskCompletionSource stopRequested, TextWriter output, CancellationToken cancel)
+    private static async Task StopWhenAnyExitsAsync(IReadOnlyList<int> processIds, ChatNode node, TextWriter output, CancellationToken cancel)
     {
         if (processIds.Count == 0)
         {
@@ -172,26 +169,10 @@ public static class NodeProgram
             if (gone != 0)
             {
                 await output.WriteLineAsync($"ChatActors: process {gone} that started this node is gone; stopping");
-                stopRequested.TrySetResult();
+                node.RequestStop();
                 return;
             }
         }
-    }
-
-    private static List<int> ProcessIds(string text)
-    {
-        var ids = new List<int>();
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!int.TryParse(part, out var pid) || pid <= 0)
-            {
-                throw new ChatStartupException($"watch-pids must be process ids separated by commas, not \"{text}\"");
-            }
-
-            ids.Add(pid);
-        }
-
-        return ids;
     }
 
     /// <summary>
@@ -222,7 +203,7 @@ public static class NodeProgram
                 continue;
             }
 
-            lines.Add($"{ChatOptions.Section}.{name} = {ChatConfig.Quote(args[i + 1])}");
+            lines.Add($"{ChatSettingsReader.Section}.{name} = {ChatConfig.Quote(args[i + 1])}");
         }
 
         return ConfigurationFactory.ParseString(string.Join("\n", lines)).WithFallback(overrides);
@@ -239,4 +220,6 @@ public static class NodeProgram
             throw new ChatStartupException($"cannot read the configuration file {path}: {ex.Message}");
         }
     }
+
+    private sealed record StartedNode(ChatNode Node, string? LiveLog, TextWriter Output, TextWriter Errors);
 }

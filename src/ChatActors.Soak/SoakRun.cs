@@ -42,38 +42,13 @@ public sealed class SoakRun(SoakOptions options, TextWriter console)
             .Select(i => new Misbehaver(i, (Misbehaviour)(i % Enum.GetValues<Misbehaviour>().Length), MisbehaverAddress(i), moves, options.WellBehaved).RunAsync(stopMisbehaving.Token))
             .ToList();
 
-        var chatStart = clock.Elapsed;
-        while (clock.Elapsed - chatStart < options.Duration)
-        {
-            var left = options.Duration - (clock.Elapsed - chatStart);
-            await Task.Delay(left < SampleEvery ? left : SampleEvery);
-            var sample = new MemorySample(clock.Elapsed, "chatting", node.Meter.RssBytes());
-            memory.Add(sample);
-            console.WriteLine(
-                $"soak: {sample.At:mm\\:ss} rss {sample.Megabytes:0.0} MB, {joined.Sum(client => client.Sent)} lines said, joins {tally.Joins}, lost {tally.Lost}, problems {tally.Problems.Values.Sum()}");
-        }
-
+        await SampleWhileChattingAsync(clock, joined, memory, node.Meter, tally);
         console.WriteLine("soak: time is up; the misbehaving clients finish their rounds");
         stopMisbehaving.Cancel();
-        var roundsEnding = Task.WhenAll(misbehaving);
-        var roundsEnded = await Task.WhenAny(roundsEnding, Task.Delay(RoundsEndWithin)) == roundsEnding;
-        if (!roundsEnded)
-        {
-            tally.Problem("misbehaving clients did not finish their rounds", $"within {RoundsEndWithin.TotalMinutes} min");
-        }
-
+        await EndRoundsAsync(misbehaving, tally);
         stopChatting.Cancel();
         await Task.WhenAll(chatting);
-        var draining = WhenAllReceivedAsync(joined);
-        var drained = await Task.WhenAny(draining, Task.Delay(DrainWithin)) == draining;
-        if (!drained)
-        {
-            foreach (var missing in joined.SelectMany(client => client.Missing(joined)).Take(20))
-            {
-                tally.Problem("line lost", missing);
-            }
-        }
-
+        await CheckEveryLineArrivedAsync(joined, tally);
         memory.Add(new MemorySample(clock.Elapsed, "before leaving", node.Meter.RssBytes()));
         await Task.WhenAll(joined.Select(client => client.LeaveAsync()));
         memory.Add(new MemorySample(clock.Elapsed, "all left", node.Meter.RssBytes()));
@@ -95,6 +70,43 @@ public sealed class SoakRun(SoakOptions options, TextWriter console)
             node.Warnings.ToList(),
             node.Errors.ToList(),
             StorageFigures.Read(node.DbPath, tally.SqlNames));
+    }
+
+    /// <summary>Samples the node's memory every <see cref="SampleEvery"/> while everyone chats, for the duration.</summary>
+    private async Task SampleWhileChattingAsync(Stopwatch clock, IReadOnlyList<GoodClient> joined, List<MemorySample> memory, ProcessMeter meter, Tally tally)
+    {
+        var chatStart = clock.Elapsed;
+        while (clock.Elapsed - chatStart < options.Duration)
+        {
+            var left = options.Duration - (clock.Elapsed - chatStart);
+            await Task.Delay(left < SampleEvery ? left : SampleEvery);
+            var sample = new MemorySample(clock.Elapsed, "chatting", meter.RssBytes());
+            memory.Add(sample);
+            console.WriteLine(
+                $"soak: {sample.At:mm\\:ss} rss {sample.Megabytes:0.0} MB, {joined.Sum(client => client.Sent)} lines said, joins {tally.Joins}, lost {tally.Lost}, problems {tally.Problems.Values.Sum()}");
+        }
+
+    }
+
+    private static async Task EndRoundsAsync(IReadOnlyList<Task> misbehaving, Tally tally)
+    {
+        var roundsEnding = Task.WhenAll(misbehaving);
+        if (await Task.WhenAny(roundsEnding, Task.Delay(RoundsEndWithin)) != roundsEnding)
+        {
+            tally.Problem("misbehaving clients did not finish their rounds", $"within {RoundsEndWithin.TotalMinutes} min");
+        }
+    }
+
+    private static async Task CheckEveryLineArrivedAsync(IReadOnlyList<GoodClient> joined, Tally tally)
+    {
+        var draining = WhenAllReceivedAsync(joined);
+        if (await Task.WhenAny(draining, Task.Delay(DrainWithin)) != draining)
+        {
+            foreach (var missing in joined.SelectMany(client => client.Missing(joined)).Take(20))
+            {
+                tally.Problem("line lost", missing);
+            }
+        }
     }
 
     /// <summary>Ten well-behaved clients share an address (127.1.x.y), as people behind one router do.</summary>

@@ -57,3 +57,12 @@ public sealed record HeldName(string Name, IActorRef Session);
 /// back at <see cref="ReplyTo"/> proves that node delivers broadcasts to this one.
 /// </summary>
 public sealed record TopicProbe(IActorRef ReplyTo, string Via) : IChatMessage;
+
+/// <summary>
+/// Sent to a server instead of stopping it outright: it stops accepting, ends every session
+/// (each leave journaled first) and stops once they all have.
+/// </summary>
+public sealed record StopServing
+{
+    public static readonly StopServing Instance = new();
+}

@@ -11,12 +11,3 @@ public sealed record EndSession
 {
     public static readonly EndSession Instance = new();
 }
-
-/// <summary>
-/// Sent to a server instead of stopping it outright: it stops accepting, ends every session
-/// (each leave journaled first) and stops once they all have.
-/// </summary>
-public sealed record StopServing
-{
-    public static readonly StopServing Instance = new();
-}

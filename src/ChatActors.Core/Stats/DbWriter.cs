@@ -128,46 +128,50 @@ public sealed class DbWriter : ReceiveActor, IWithTimers, IWithStash
             AnswerProjectionAwaited();
         });
         Receive<WriteTick>(_ => StartWrite());
-        Receive<WriteSucceeded>(_ =>
-        {
-            _writtenThrough = _writing!.LastSequenceNr ?? _writtenThrough;
-            if (_failedAttempts > 0)
-            {
-                _log.Info("storage.db is written again after {0:0} s; caught up through event {1}", (DateTime.UtcNow - _outageStartedUtc).TotalSeconds, _writtenThrough);
-            }
-
-            _writing = null;
-            _failedAttempts = 0;
-            AnswerProjectionAwaited();
-            AfterWrite();
-        });
-        Receive<WriteFailed>(failed =>
-        {
-            if (_failedAttempts++ == 0)
-            {
-                _outageStartedUtc = DateTime.UtcNow;
-                _log.Warning(
-                    "Cannot write to {0} ({1}); {2} events behind. Retrying until it can be written; nothing is skipped",
-                    _db.Path,
-                    failed.Cause.Message,
-                    _highestSequenceNr - _writtenThrough);
-            }
-
-            if (_stopWhenFlushed)
-            {
-                _log.Warning("Stopping with storage.db {0} events behind; the next writer catches up from the journal", _highestSequenceNr - _writtenThrough);
-                Context.Stop(Self);
-                return;
-            }
-
-            Timers.StartSingleTimer(WriteTimerKey, RetryWrite.Instance, CappedBackoff.Delay(_settings.FirstRetryDelay, _settings.MaxRetryDelay, _failedAttempts));
-        });
+        Receive<WriteSucceeded>(_ => OnWriteSucceeded());
+        Receive<WriteFailed>(OnWriteFailed);
         Receive<RetryWrite>(_ =>
         {
             // What arrived during the outage goes with the retry, so the catch-up is one transaction.
             _writing = _writing!.Merge(TakePending());
             Write(_writing);
         });
+    }
+
+    private void OnWriteSucceeded()
+    {
+        _writtenThrough = _writing!.LastSequenceNr ?? _writtenThrough;
+        if (_failedAttempts > 0)
+        {
+            _log.Info("storage.db is written again after {0:0} s; caught up through event {1}", (DateTime.UtcNow - _outageStartedUtc).TotalSeconds, _writtenThrough);
+        }
+
+        _writing = null;
+        _failedAttempts = 0;
+        AnswerProjectionAwaited();
+        AfterWrite();
+    }
+
+    private void OnWriteFailed(WriteFailed failed)
+    {
+        if (_failedAttempts++ == 0)
+        {
+            _outageStartedUtc = DateTime.UtcNow;
+            _log.Warning(
+                "Cannot write to {0} ({1}); {2} events behind. Retrying until it can be written; nothing is skipped",
+                _db.Path,
+                failed.Cause.Message,
+                _highestSequenceNr - _writtenThrough);
+        }
+
+        if (_stopWhenFlushed)
+        {
+            _log.Warning("Stopping with storage.db {0} events behind; the next writer catches up from the journal", _highestSequenceNr - _writtenThrough);
+            Context.Stop(Self);
+            return;
+        }
+
+        Timers.StartSingleTimer(WriteTimerKey, RetryWrite.Instance, CappedBackoff.Delay(_settings.FirstRetryDelay, _settings.MaxRetryDelay, _failedAttempts));
     }
 
     private void AnswerProjectionAwaited()

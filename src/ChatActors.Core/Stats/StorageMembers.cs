@@ -57,5 +57,5 @@ public sealed class StorageMembers
         }
     }
 
-    private static bool IsStorage(Member member) => member.HasRole(ChatNode.StorageRole);
+    private static bool IsStorage(Member member) => member.HasRole(ChatNodeRoles.Storage);
 }

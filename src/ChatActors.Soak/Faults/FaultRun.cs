@@ -55,22 +55,10 @@ public sealed class FaultRun(SoakOptions options, TextWriter console)
         Say(clock, "time is up: typing stops, every line is awaited, then everyone leaves");
         await stopTyping.CancelAsync();
         var records = clients.Select(client => client.Record).ToList();
-        var drainStart = clock.Elapsed;
-        var lines = LineCheck.Run(records);
-        while (lines.Missing.Count > 0 && clock.Elapsed - drainStart < DrainWithin)
-        {
-            await Task.Delay(TimeSpan.FromSeconds(1));
-            lines = LineCheck.Run(records);
-        }
-
+        var lines = await AwaitEveryLineAsync(records, clock);
         var stayed = records.Sum(record => record.Sessions.Count(session => session.EndedAt is null));
         leaveNow.SetResult();
-        var leaving = Task.WhenAll(running);
-        if (await Task.WhenAny(leaving, Task.Delay(LeavesWithin)) != leaving)
-        {
-            tally.Problem("clients did not finish leaving", $"within {LeavesWithin.TotalSeconds:0} s");
-        }
-
+        await AwaitLeavesAsync(running, tally);
         var nodesAtEnd = Enumerable.Range(0, cluster.Nodes).Select(node => cluster.Pids(node).Count).ToList();
         Say(clock, "stopping the cluster (Ctrl+C to run.ps1)");
         var exitCode = await cluster.InterruptAsync();
@@ -95,6 +83,29 @@ public sealed class FaultRun(SoakOptions options, TextWriter console)
             StorageFigures.Read(cluster.DbPath, []),
             SessionRows.ByFamily(cluster.DbPath),
             clock.Elapsed);
+    }
+
+    /// <summary>Every line said, as the clients that stayed connected have received it so far, checked until none is missing or the drain time is up.</summary>
+    private static async Task<LineCheckResult> AwaitEveryLineAsync(IReadOnlyList<ClientRecord> records, Stopwatch clock)
+    {
+        var drainStart = clock.Elapsed;
+        var lines = LineCheck.Run(records);
+        while (lines.Missing.Count > 0 && clock.Elapsed - drainStart < DrainWithin)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            lines = LineCheck.Run(records);
+        }
+
+        return lines;
+    }
+
+    private static async Task AwaitLeavesAsync(IReadOnlyList<Task> running, Tally tally)
+    {
+        var leaving = Task.WhenAll(running);
+        if (await Task.WhenAny(leaving, Task.Delay(LeavesWithin)) != leaving)
+        {
+            tally.Problem("clients did not finish leaving", $"within {LeavesWithin.TotalSeconds:0} s");
+        }
     }
 
     /// <summary>

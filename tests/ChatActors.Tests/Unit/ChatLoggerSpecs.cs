@@ -1,5 +1,5 @@
 using Akka.Event;
-using ChatActors.Hosting;
+using ChatActors.Hosting.Logging;
 
 namespace ChatActors.Tests.Unit;
 
@@ -14,10 +14,10 @@ public class ChatLoggerSpecs
     [Fact]
     public void A_message_with_a_stack_trace_in_it_is_one_line_unless_verbose()
     {
-        var line = ChatLogger.Line(AssociationFailed, withStackTrace: false);
+        var line = QuietStdoutLogger.Line(AssociationFailed, withStackTrace: false);
 
         Assert.DoesNotContain('\n', line);
         Assert.EndsWith("[WARNING] Association with remote system akka.tcp://ChatActors@127.0.0.1:5001 has failed; address is now gated for 5000 ms. Reason: [Akka.Remote.EndpointDisassociatedException: Disassociated", line);
-        Assert.Contains("at Akka.Remote.EndpointWriter", ChatLogger.Line(AssociationFailed, withStackTrace: true));
+        Assert.Contains("at Akka.Remote.EndpointWriter", QuietStdoutLogger.Line(AssociationFailed, withStackTrace: true));
     }
 }

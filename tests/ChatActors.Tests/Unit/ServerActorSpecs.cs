@@ -45,7 +45,7 @@ public class ServerActorSpecs : Akka.TestKit.Xunit2.TestKit
         var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
-        var settings = new ServerSettings(0, "127.0.0.1", capacity, new SessionSettings("Server-1", 4096, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), Counting, TimeSpan.FromSeconds(30), ClientSessionSpecs.Unlimited), OutboundLimits.Default, AddressLimits.None);
+        var settings = new ServerSettings(0, "127.0.0.1", capacity, new SessionSettings("Server-1", 4096, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), Counting, TimeSpan.FromSeconds(30), ClientSessionSpecKit.Unlimited), OutboundLimits.Default, AddressLimits.None);
         var server = Sys.ActorOf(ServerActor.Props(settings, listener, _balancer, _gate, new ChatServices(_names, _stats, _topic, _live, TimeProvider.System)));
 
         var subscribe = _topic.ExpectMsg<Subscribe>();

@@ -1,26 +1,27 @@
 using ChatActors.Hosting;
+using ChatActors.Hosting.Settings;
 using ChatActors.Tests.Support;
 
 namespace ChatActors.Tests.Unit;
 
 /// <summary>The node's options as the configuration gives them, and a clear error for a value that makes no sense.</summary>
-public class ChatOptionsSpecs
+public class ChatSettingsSpecs
 {
     [Theory]
     [InlineData("", 5)]
     [InlineData("chat-actors.memory-trim-interval = 1s", 1)]
     [InlineData("chat-actors.memory-trim-interval = 0s", 0)]
     public void The_memory_trim_interval_is_a_time_or_0s_for_never(string hocon, int seconds) =>
-        Assert.Equal(TimeSpan.FromSeconds(seconds), ChatOptions.FromConfig(TestNode.Config(extraHocon: hocon)).MemoryTrimInterval);
+        Assert.Equal(TimeSpan.FromSeconds(seconds), ChatSettingsReader.Read(TestNode.Config(extraHocon: hocon)).Timeouts.MemoryTrimInterval);
 
     [Theory]
     [InlineData("", 1, 10)]
     [InlineData("chat-actors { relearn-window = 0s, reservation-timeout = 0s }", 0, 0)]
     public void The_balancers_waits_may_be_left_out_with_0s(string hocon, int relearnSeconds, int reservationSeconds)
     {
-        var options = ChatOptions.FromConfig(TestNode.Config(extraHocon: hocon));
-        Assert.Equal(TimeSpan.FromSeconds(relearnSeconds), options.RelearnWindow);
-        Assert.Equal(TimeSpan.FromSeconds(reservationSeconds), options.ReservationTimeout);
+        var timeouts = ChatSettingsReader.Read(TestNode.Config(extraHocon: hocon)).Timeouts;
+        Assert.Equal(TimeSpan.FromSeconds(relearnSeconds), timeouts.RelearnWindow);
+        Assert.Equal(TimeSpan.FromSeconds(reservationSeconds), timeouts.ReservationTimeout);
     }
 
     [Theory]
@@ -36,7 +37,7 @@ public class ChatOptionsSpecs
     [InlineData("relearn-window = soon", "relearn-window must be a time such as 5s, or 0s for no wait, not \"soon\"")]
     public void A_time_that_makes_no_sense_is_refused_with_one_clear_line(string setting, string expected)
     {
-        var error = Assert.Throws<ChatStartupException>(() => ChatOptions.FromConfig(TestNode.Config(extraHocon: $"chat-actors.{setting}")));
+        var error = Assert.Throws<ChatStartupException>(() => ChatSettingsReader.Read(TestNode.Config(extraHocon: $"chat-actors.{setting}")));
         Assert.Equal(expected, error.Message);
     }
 }

@@ -5,56 +5,17 @@ using ChatActors.Session;
 using ChatActors.Stats;
 using ChatActors.Stats.Storage;
 
-namespace ChatActors.Hosting;
+namespace ChatActors.Hosting.Settings;
 
-/// <summary>The <c>chat-actors</c> section of the HOCON, checked.</summary>
-/// <param name="FirstServer">The index of this node's first server; null: ask the balancer (a node joining a running cluster).</param>
-/// <param name="SeedNodes">Akka addresses to join; empty: the node forms a cluster of its own.</param>
-/// <param name="SharedBalancerPort">Every node of the process approach listens on the balancer port (SO_REUSEPORT), so it survives any one node.</param>
-public sealed record ChatOptions(
-    int Servers,
-    int? FirstServer,
-    IReadOnlyList<string> SeedNodes,
-    bool BalancerEdge,
-    bool SharedBalancerPort,
-    TimeSpan RelearnWindow,
-    BalancingAlgorithm Algorithm,
-    int Capacity,
-    string DbPath,
-    string BindHost,
-    string AdvertisedHost,
-    int BalancerPort,
-    int ServerPort,
-    int RemotePort,
-    int MaxLineBytes,
-    OutboundLimits Outbound,
-    TimeSpan ReservationTimeout,
-    TimeSpan BalancerReplyTimeout,
-    TimeSpan CloseDrainTimeout,
-    TimeSpan JoinTimeout,
-    string JournalDbPath,
-    TimeSpan DbFlushInterval,
-    int StatsSnapshotInterval,
-    TimeSpan DbBusyTimeout,
-    TimeSpan JournalPatience,
-    TimeSpan StatsAcceptTimeout,
-    TimeSpan UnjoinedTimeout,
-    InputLimits Input,
-    AddressLimits AddressLimits,
-    TimeSpan MemoryTrimInterval)
+/// <summary>
+/// Reads the <c>chat-actors</c> section (and <c>akka.cluster.roles</c>) into <see cref="ChatSettings"/>,
+/// checking every value: one that makes no sense stops the start with one clear line.
+/// </summary>
+public static class ChatSettingsReader
 {
     public const string Section = "chat-actors";
 
-    /// <summary>The actor system's name: every node of one chat cluster shares it.</summary>
-    public const string SystemName = "ChatActors";
-
-    public StorageFile Db => new(DbPath, DbBusyTimeout);
-
-    public StorageFile JournalDb => new(JournalDbPath, DbBusyTimeout);
-
-    public CountWaits Counting => CountWaits.For(StatsAcceptTimeout, JournalPatience, DbBusyTimeout);
-
-    public static ChatOptions FromConfig(Config config)
+    public static ChatSettings Read(Config config)
     {
         var chat = config.GetConfig(Section) ?? throw new ChatStartupException($"the configuration has no {Section} section");
         var approach = chat.GetString("approach", "fork");
@@ -70,62 +31,103 @@ public sealed record ChatOptions(
                 $"unknown algorithm \"{algorithmName}\"; use \"{BalancingAlgorithms.RoundRobinName}\" or \"{BalancingAlgorithms.LeastConnectionName}\"");
         }
 
-        var bindHost = chat.GetString("bind-host", "127.0.0.1");
-        var advertisedHost = chat.GetString("advertised-host", string.Empty);
         // A node of the process approach may hold no server (node 0 holds the balancer edge only).
         var servers = GetInt(chat, "servers", approach == "process" ? 0 : 1, 1000);
-        var firstServerText = chat.GetString("first-server", "0");
-        int? firstServer = firstServerText == "auto" ? null : GetInt(chat, "first-server", 0, 100_000);
-        var seedNodes = SeedAddresses(chat.GetString("seed-nodes", string.Empty));
+        int? firstServer = chat.GetString("first-server", "0") == "auto" ? null : GetInt(chat, "first-server", 0, 100_000);
+        return new ChatSettings(
+            servers,
+            firstServer,
+            algorithm,
+            config.GetStringList("akka.cluster.roles").ToList(),
+            Network(chat, servers, sharedBalancerPort: approach == "process"),
+            Limits(chat),
+            Storage(chat),
+            Timeouts(chat),
+            Output(chat));
+    }
+
+    private static NetworkSettings Network(Config chat, int servers, bool sharedBalancerPort)
+    {
+        var bindHost = chat.GetString("bind-host", "127.0.0.1");
+        var advertisedHost = chat.GetString("advertised-host", string.Empty);
         var serverPort = GetInt(chat, "server-port", 0, 65535);
         if (serverPort != 0 && serverPort + servers - 1 > 65535)
         {
             throw new ChatStartupException($"server-port {serverPort} leaves no room for {servers} servers below 65536");
         }
 
-        var dbPath = Path.GetFullPath(chat.GetString("db", "storage.db"));
-        var journalDb = chat.GetString("journal-db", string.Empty);
-        return new ChatOptions(
-            servers,
-            firstServer,
-            seedNodes,
-            chat.GetBoolean("balancer-edge", true),
-            approach == "process",
-            GetTimeOrZero(chat, "relearn-window", TimeSpan.FromSeconds(1), "no wait"),
-            algorithm,
-            GetInt(chat, "capacity", 1, 1_000_000),
-            dbPath,
+        return new NetworkSettings(
             bindHost,
             string.IsNullOrWhiteSpace(advertisedHost) ? bindHost : advertisedHost,
             GetInt(chat, "balancer-port", 0, 65535),
             serverPort,
             GetInt(chat, "remote-port", 0, 65535),
-            GetInt(chat, "max-line-bytes", 1, 1 << 24),
-            new OutboundLimits(GetInt(chat, "outbound-max-messages", 1, int.MaxValue), GetLong(chat, "outbound-max-bytes", 1)),
-            GetTimeOrZero(chat, "reservation-timeout", TimeSpan.FromSeconds(10), "no reservations"),
-            GetPositiveTime(chat, "balancer-reply-timeout", TimeSpan.FromSeconds(3)),
-            GetPositiveTime(chat, "close-drain-timeout", TimeSpan.FromSeconds(5)),
-            GetPositiveTime(chat, "join-timeout", TimeSpan.FromSeconds(10)),
+            SeedAddresses(chat.GetString("seed-nodes", string.Empty)),
+            chat.GetBoolean("balancer-edge", true),
+            sharedBalancerPort);
+    }
+
+    private static LimitSettings Limits(Config chat) => new(
+        GetInt(chat, "capacity", 1, 1_000_000),
+        GetInt(chat, "max-line-bytes", 1, 1 << 24),
+        new OutboundLimits(GetInt(chat, "outbound-max-messages", 1, int.MaxValue), GetLong(chat, "outbound-max-bytes", 1)),
+        new InputLimits(
+            GetInt(chat, "input-lines-per-second", 1, int.MaxValue),
+            GetInt(chat, "input-line-burst", 1, int.MaxValue),
+            GetInt(chat, "input-bytes-per-second", 1, int.MaxValue),
+            GetInt(chat, "input-byte-burst", 1, int.MaxValue),
+            GetPositiveTime(chat, "input-flood-cut-off", TimeSpan.FromSeconds(30))),
+        new AddressLimits(
+            GetInt(chat, "address-connections-per-server", 1, int.MaxValue),
+            GetInt(chat, "address-connections-per-node", 1, int.MaxValue),
+            GetPositiveDouble(chat, "address-balancer-connects-per-second"),
+            GetInt(chat, "address-balancer-connect-burst", 1, int.MaxValue),
+            chat.GetBoolean("address-limits-exempt-loopback", true)));
+
+    private static StorageSettings Storage(Config chat)
+    {
+        var dbPath = Path.GetFullPath(chat.GetString("db", "storage.db"));
+        var journalDb = chat.GetString("journal-db", string.Empty);
+        return new StorageSettings(
+            dbPath,
             string.IsNullOrWhiteSpace(journalDb) ? dbPath : Path.GetFullPath(journalDb),
             GetPositiveTime(chat, "db-flush-interval", TimeSpan.FromMilliseconds(250)),
             GetInt(chat, "stats-snapshot-interval", 1, int.MaxValue),
             GetPositiveTime(chat, "db-busy-timeout", TimeSpan.FromSeconds(5)),
             GetPositiveTime(chat, "journal-patience", TimeSpan.FromSeconds(90)),
-            GetPositiveTime(chat, "stats-accept-timeout", TimeSpan.FromSeconds(10)),
-            GetPositiveTime(chat, "unjoined-timeout", TimeSpan.FromSeconds(30)),
-            new InputLimits(
-                GetInt(chat, "input-lines-per-second", 1, int.MaxValue),
-                GetInt(chat, "input-line-burst", 1, int.MaxValue),
-                GetInt(chat, "input-bytes-per-second", 1, int.MaxValue),
-                GetInt(chat, "input-byte-burst", 1, int.MaxValue),
-                GetPositiveTime(chat, "input-flood-cut-off", TimeSpan.FromSeconds(30))),
-            new AddressLimits(
-                GetInt(chat, "address-connections-per-server", 1, int.MaxValue),
-                GetInt(chat, "address-connections-per-node", 1, int.MaxValue),
-                GetPositiveDouble(chat, "address-balancer-connects-per-second"),
-                GetInt(chat, "address-balancer-connect-burst", 1, int.MaxValue),
-                chat.GetBoolean("address-limits-exempt-loopback", true)),
-            GetTimeOrZero(chat, "memory-trim-interval", TimeSpan.FromSeconds(5), "never"));
+            GetPositiveTime(chat, "stats-accept-timeout", TimeSpan.FromSeconds(10)));
+    }
+
+    private static TimeoutSettings Timeouts(Config chat) => new(
+        GetTimeOrZero(chat, "reservation-timeout", TimeSpan.FromSeconds(10), "no reservations"),
+        GetPositiveTime(chat, "balancer-reply-timeout", TimeSpan.FromSeconds(3)),
+        GetPositiveTime(chat, "close-drain-timeout", TimeSpan.FromSeconds(5)),
+        GetPositiveTime(chat, "join-timeout", TimeSpan.FromSeconds(10)),
+        GetPositiveTime(chat, "unjoined-timeout", TimeSpan.FromSeconds(30)),
+        GetTimeOrZero(chat, "relearn-window", TimeSpan.FromSeconds(1), "no wait"),
+        GetTimeOrZero(chat, "memory-trim-interval", TimeSpan.FromSeconds(5), "never"));
+
+    private static OutputSettings Output(Config chat) => new(
+        chat.GetString("log-file", string.Empty),
+        chat.GetBoolean("log-to-console", true),
+        chat.GetBoolean("verbose", false),
+        chat.GetBoolean("live-view", false),
+        ProcessIds(chat.GetString("watch-pids", string.Empty)));
+
+    private static List<int> ProcessIds(string text)
+    {
+        var ids = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, out var pid) || pid <= 0)
+            {
+                throw new ChatStartupException($"watch-pids must be process ids separated by commas, not \"{text}\"");
+            }
+
+            ids.Add(pid);
+        }
+
+        return ids;
     }
 
     /// <summary>"host:port, host:port" as Akka addresses of this actor system.</summary>
@@ -140,7 +142,7 @@ public sealed record ChatOptions(
                 throw new ChatStartupException($"\"{seed}\" is not HOST:PORT (a running node's Akka.Remote address, e.g. 127.0.0.1:5000)");
             }
 
-            seeds.Add($"akka.tcp://{SystemName}@{seed[..colon]}:{port}");
+            seeds.Add($"akka.tcp://{ChatSettings.SystemName}@{seed[..colon]}:{port}");
         }
 
         return seeds;
