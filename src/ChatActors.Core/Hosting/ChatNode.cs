@@ -19,6 +19,7 @@ namespace ChatActors.Hosting;
 public sealed class ChatNode : IAsyncDisposable
 {
     private readonly IHost _host;
+    private Task? _stopped;
 
     private ChatNode(IHost host, NodeEndpoints endpoints)
     {
@@ -41,18 +42,14 @@ public sealed class ChatNode : IAsyncDisposable
     public IReadOnlyList<int> ServerPorts => Endpoints.ServerPorts;
 
     /// <summary>The proxy of the stats singleton.</summary>
-    public IActorRef Stats => _host.Services.GetRequiredService<ActorRegistry>().Get<StatsActor>();
+    public IActorRef Stats => _host.Services.GetRequiredService<IRequiredActor<StatsActor>>().ActorRef;
 
     public Address Address => Cluster.Get(System).SelfAddress;
 
     /// <summary>Completes when the node begins to stop: asked to (Ctrl+C, SIGTERM, <see cref="RequestStop"/>), or because its actor system ended by itself.</summary>
     public Task StopRequested { get; }
 
-    /// <summary>Why the actor system stopped, once it has: null while it runs or when the node was asked to stop.</summary>
-    public CoordinatedShutdown.Reason? StoppedBecause =>
-        CoordinatedShutdown.Get(System).ShutdownReason is { } reason and not CoordinatedShutdown.ClrExitReason ? reason : null;
-
-    /// <param name="stopping">Ctrl+C before the node is up: it stops joining and throws <see cref="OperationCanceledException"/>.</param>
+    /// <param name="stopping">Cancelled before the node is up (as Ctrl+C and SIGTERM do through the host), it stops joining and throws <see cref="OperationCanceledException"/>.</param>
     public static async Task<ChatNode> StartAsync(Config config, TimeProvider clock, CancellationToken stopping = default, Action<ILoggingBuilder, ChatSettings>? logging = null)
     {
         var host = ChatHost.Build(config, clock, logging);
@@ -72,8 +69,10 @@ public sealed class ChatNode : IAsyncDisposable
 
     public void RequestStop() => _host.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
 
-    /// <summary>Stops every actor (listeners close, sessions end, each leave journaled), leaves the cluster, and ends the host.</summary>
-    public async Task StopAsync()
+    /// <summary>Stops every actor (listeners close, sessions end, each leave journaled), leaves the cluster, and ends the host; once.</summary>
+    public Task StopAsync() => _stopped ??= StopHostAsync();
+
+    private async Task StopHostAsync()
     {
         await _host.StopAsync();
         _host.Dispose();

@@ -265,32 +265,36 @@ public class DurableStatsSpecs
             await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(60));
         }
 
-        await using (var restarted = await NodeProcess.StartAsync(_dbPath, "--servers", "2"))
-        {
-            Assert.Equal(0, await restarted.InterruptAsync());
-            var counts = Regex.Match(restarted.LastStatsLine()!, @"today=(\d+) month=\d+ approaches=(\d+) lost=(\d+)");
-            var (today, approaches, lost) = (int.Parse(counts.Groups[1].Value), int.Parse(counts.Groups[2].Value), int.Parse(counts.Groups[3].Value));
+        await AssertEveryCountAClientSawOnceAsync(witness);
+    }
 
-            // Every balancer answer any client saw is counted; no approach counted that was not made.
-            Assert.InRange(approaches, witness.AnswersSeen, witness.ApproachesMade);
-            Assert.InRange(lost, witness.WaitsSeen, witness.ApproachesMade - witness.AnswersSeen + witness.WaitsSeen);
+    /// <summary>After a restart, storage.db holds every count a client saw once, and none that no client could have caused.</summary>
+    private async Task AssertEveryCountAClientSawOnceAsync(Witness witness)
+    {
+        await using var restarted = await NodeProcess.StartAsync(_dbPath, "--servers", "2");
+        Assert.Equal(0, await restarted.InterruptAsync());
+        var counts = Regex.Match(restarted.LastStatsLine()!, @"today=(\d+) month=\d+ approaches=(\d+) lost=(\d+)");
+        var (today, approaches, lost) = (int.Parse(counts.Groups[1].Value), int.Parse(counts.Groups[2].Value), int.Parse(counts.Groups[3].Value));
 
-            // Every join a client saw has its one row; no row for a join never sent, none twice.
-            var sessions = SqliteFile.Rows(_dbPath, "SELECT User, Out_Time FROM session").ToList();
-            var users = sessions.Select(row => row[0]).ToList();
-            Assert.Equal(users.Distinct(), users);
-            Assert.Subset(witness.JoinsSent, users.ToHashSet());
-            Assert.Superset(witness.JoinsSeen, users.ToHashSet());
-            Assert.Equal(users.Count, today);
+        // Every balancer answer any client saw is counted; no approach counted that was not made.
+        Assert.InRange(approaches, witness.AnswersSeen, witness.ApproachesMade);
+        Assert.InRange(lost, witness.WaitsSeen, witness.ApproachesMade - witness.AnswersSeen + witness.WaitsSeen);
 
-            // Every rated leave whose close a client saw is in the row of its own join.
-            var rated = sessions.Where(row => row[1] != "0").Select(row => row[0]).ToHashSet();
-            Assert.Subset(witness.RatingsSent, rated);
-            Assert.Superset(witness.RatedClosesSeen, rated);
+        // Every join a client saw has its one row; no row for a join never sent, none twice.
+        var sessions = SqliteFile.Rows(_dbPath, "SELECT User, Out_Time FROM session").ToList();
+        var users = sessions.Select(row => row[0]).ToList();
+        Assert.Equal(users.Distinct(), users);
+        Assert.Subset(witness.JoinsSent, users.ToHashSet());
+        Assert.Superset(witness.JoinsSeen, users.ToHashSet());
+        Assert.Equal(users.Count, today);
 
-            Assert.Equal(
-                [[today.ToString(CultureInfo.InvariantCulture), approaches.ToString(CultureInfo.InvariantCulture), lost.ToString(CultureInfo.InvariantCulture)]],
-                SqliteFile.Rows(_dbPath, "SELECT Today_Count, Total_Approaches, Lost_Count FROM server"));
-        }
+        // Every rated leave whose close a client saw is in the row of its own join.
+        var rated = sessions.Where(row => row[1] != "0").Select(row => row[0]).ToHashSet();
+        Assert.Subset(witness.RatingsSent, rated);
+        Assert.Superset(witness.RatedClosesSeen, rated);
+
+        Assert.Equal(
+            [[today.ToString(CultureInfo.InvariantCulture), approaches.ToString(CultureInfo.InvariantCulture), lost.ToString(CultureInfo.InvariantCulture)]],
+            SqliteFile.Rows(_dbPath, "SELECT Today_Count, Total_Approaches, Lost_Count FROM server"));
     }
 }

@@ -43,6 +43,8 @@ public class StorageMembersSpecs() : Akka.TestKit.Xunit2.TestKit("akka.actor.pro
     {
         var cluster = Cluster.Get(Sys);
         await cluster.JoinAsync(cluster.SelfAddress);
+        // The node is up once joined; its view of the members follows a moment later.
+        await AwaitAssertAsync(() => Assert.Single(cluster.State.Members));
         return cluster.State.Members.Single();
     }
 }
