@@ -12,8 +12,10 @@ run.ps1: builds ChatActors if needed and starts its nodes; Ctrl+C (or q in the l
   -Approach A         fork (default): every server is an actor in one node;
                       process: node 0 (the balancer) plus one node per server, each an OS process
   -Capacity N         clients per server (default 100); a full server answers "Server busy"
-  -Db PATH            the SQLite database, relative to the current folder (default storage.db);
-                      created with the original tables if missing; logs/ goes beside it
+  -Db PATH            the SQLite database, relative to the current folder (default storage.db),
+                      or a PostgreSQL database: postgresql://USER:PASSWORD@HOST:PORT/DATABASE;
+                      created with the original tables if missing; logs/ goes beside a SQLite file,
+                      into the current folder with PostgreSQL
   -BalancerPort P     the balancer's port (default 12345)
   -ServerPort P       Server-1 listens on this port, Server-i on this + i - 1 (default 5010; 0: any free ports)
   -RemotePort P       Akka.Remote port of node 0 (default 5000); node i gets this + i
@@ -21,6 +23,7 @@ run.ps1: builds ChatActors if needed and starts its nodes; Ctrl+C (or q in the l
   -AdvertisedHost H   the address other machines reach this node at (default: -BindHost)
   -Join HOST:PORT     a running node's Akka.Remote address: start one more node that joins its
                       cluster and adds -Servers servers to it (give it its own -RemotePort and -ServerPort)
+  -ImportDb FILE      first carry a SQLite storage.db over into the PostgreSQL -Db (once: it must be empty)
   -Config FILE        a HOCON file layered over the hocon/ defaults of every node, for any setting
                       (the parameters above still win over it)
   -NoLiveView         plain log lines in this terminal instead of the live view
@@ -45,7 +48,7 @@ function Stop-WithError([string]$message) {
 $Values = [ordered]@{
     Servers = "3"; Algorithm = "least connection"; Approach = "fork"; Capacity = "100"; Db = "storage.db"
     BalancerPort = "12345"; ServerPort = "5010"; RemotePort = "5000"; BindHost = "127.0.0.1"; AdvertisedHost = ""
-    Join = ""; Config = ""
+    Join = ""; Config = ""; ImportDb = ""
 }
 $Switches = [ordered]@{ NoLiveView = $false; Verbose = $false; Help = $false }
 $Names = @($Values.Keys) + @($Switches.Keys)
@@ -82,7 +85,7 @@ if ($Switches.Help) {
 
 $Servers, $Algorithm, $Approach, $Capacity, $Db = $Values.Servers, $Values.Algorithm, $Values.Approach, $Values.Capacity, $Values.Db
 $BalancerPort, $ServerPort, $RemotePort, $BindHost = $Values.BalancerPort, $Values.ServerPort, $Values.RemotePort, $Values.BindHost
-$AdvertisedHost, $Join, $Config = $Values.AdvertisedHost, $Values.Join, $Values.Config
+$AdvertisedHost, $Join, $Config, $ImportDb = $Values.AdvertisedHost, $Values.Join, $Values.Config, $Values.ImportDb
 $NoLiveView, $Verbose = $Switches.NoLiveView, $Switches.Verbose
 
 $ErrorActionPreference = "Stop"
@@ -98,12 +101,18 @@ function Read-Count([string]$name, [string]$value, [int]$min, [int]$max) {
     return $number
 }
 
-# A relative -Db is taken from the folder run.ps1 was started in; its folder must exist (a
+# A PostgreSQL URL goes to the nodes as it is, and the logs go to the current folder. A
+# relative -Db is taken from the folder run.ps1 was started in; its folder must exist (a
 # mistyped one would otherwise be made, with logs/ in it).
-$dbPath = [System.IO.Path]::GetFullPath($Db, (Get-Location).Path)
-$dbFolder = [System.IO.Path]::GetDirectoryName($dbPath)
-if (-not (Test-Path -PathType Container $dbFolder)) {
-    Stop-WithError "the folder $dbFolder of -Db $Db does not exist"
+if ($Db -match '^postgres(ql)?://') {
+    $dbPath = $Db
+    $dbFolder = (Get-Location).Path
+} else {
+    $dbPath = [System.IO.Path]::GetFullPath($Db, (Get-Location).Path)
+    $dbFolder = [System.IO.Path]::GetDirectoryName($dbPath)
+    if (-not (Test-Path -PathType Container $dbFolder)) {
+        Stop-WithError "the folder $dbFolder of -Db $Db does not exist"
+    }
 }
 $logs = Join-Path $dbFolder "logs"
 
@@ -115,6 +124,14 @@ if ($LASTEXITCODE -ne 0) {
     exit $LASTEXITCODE
 }
 
+
+# -ImportDb: the SQLite file's rows go into PostgreSQL before any node starts.
+if ($ImportDb -ne "") {
+    & dotnet $node --db $dbPath --import-db ([System.IO.Path]::GetFullPath($ImportDb, (Get-Location).Path))
+    if ($LASTEXITCODE -ne 0) {
+        exit $LASTEXITCODE
+    }
+}
 
 # A node cannot see a signal that kills run.ps1 (or the `dotnet pwsh` processes above it),
 # so it watches them and stops by itself when one is gone.

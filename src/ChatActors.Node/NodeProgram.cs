@@ -4,6 +4,7 @@ using ChatActors.Hosting;
 using ChatActors.Hosting.Logging;
 using ChatActors.Hosting.Settings;
 using ChatActors.Live;
+using ChatActors.Stats.Storage;
 
 namespace ChatActors.Node;
 
@@ -14,7 +15,7 @@ public static class NodeProgram
     [
         "servers", "algorithm", "approach", "capacity", "db",
         "balancer-port", "server-port", "remote-port", "bind-host", "advertised-host", "config",
-        "seed-nodes", "first-server", "balancer-edge", "watch-pids", "log-file", "log-to-console", "live-view", "verbose",
+        "seed-nodes", "first-server", "balancer-edge", "watch-pids", "log-file", "log-to-console", "live-view", "verbose", "import-db",
     ];
 
     private static readonly TimeSpan ParentPollInterval = TimeSpan.FromMilliseconds(500);
@@ -76,6 +77,12 @@ public static class NodeProgram
                 config = ConfigurationFactory.ParseString(QuietStdoutLogger.ConfigLine).WithFallback(config);
             }
 
+            if (config.GetString($"{ChatSettingsReader.Section}.import-db", string.Empty) is { Length: > 0 } importDb)
+            {
+                await output.WriteLineAsync(Import(importDb, ChatSettingsReader.Read(config)));
+                return (null, 0);
+            }
+
             var liveLog = LiveLogFile(config);
             if (liveLog is not null)
             {
@@ -104,6 +111,16 @@ public static class NodeProgram
             await errors.WriteLineAsync($"ChatActors: cannot start: {ex.GetBaseException().Message}");
             return (null, 1);
         }
+    }
+
+    /// <summary>Carries a SQLite storage.db over to the PostgreSQL database of <c>db</c>, once, instead of starting a node.</summary>
+    private static string Import(string importDb, ChatSettings settings)
+    {
+        var target = settings.Storage.Postgres
+            ?? throw new ChatStartupException("import-db carries a SQLite storage.db over to PostgreSQL: give db (-Db) as postgresql://USER:PASSWORD@HOST:PORT/DATABASE");
+        var path = Path.GetFullPath(importDb);
+        var (servers, sessions) = SqliteImport.Run(path, target);
+        return $"ChatActors: carried {servers} server rows and {sessions} sessions over from {path} to {target.Name}";
     }
 
     private static Task ShowLiveViewAsync(ChatNode node, string liveLog)

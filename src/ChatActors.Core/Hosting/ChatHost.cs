@@ -87,7 +87,7 @@ public static class ChatHost
             });
     }
 
-    /// <summary>storage.db with its tables on a node that holds storage; the counters it held before the journal existed.</summary>
+    /// <summary>The original tables on a node that holds storage; the counters they held before the journal existed.</summary>
     private static StatsState? PrepareStorage(ChatSettings settings)
     {
         if (!settings.HoldsStorage)
@@ -95,8 +95,8 @@ public static class ChatHost
             return null;
         }
 
-        var legacyCounters = StorageDatabase.Prepare(settings.Storage.Db);
-        if (settings.Storage.JournalDbPath != settings.Storage.DbPath)
+        var legacyCounters = settings.Storage.Store.Prepare();
+        if (settings.Storage.Postgres is null && settings.Storage.JournalDbPath != settings.Storage.DbPath)
         {
             StorageDatabase.PrepareJournalFile(settings.Storage.JournalDb);
         }

@@ -19,7 +19,7 @@ public sealed class DbWriter : ReceiveActor, IWithTimers, IWithStash
     private const string WriteTimerKey = "write";
     private const string CatchUpTimerKey = "catch-up";
 
-    private readonly StorageFile _db;
+    private readonly IChatStore _store;
     private readonly JournalReader _readJournal;
     private readonly DbWriterSettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -34,9 +34,9 @@ public sealed class DbWriter : ReceiveActor, IWithTimers, IWithStash
     private bool _stopWhenFlushed;
     private (long SequenceNr, IActorRef ReplyTo)? _projectionAwaited;
 
-    public DbWriter(StorageFile db, JournalReader readJournal, DbWriterSettings settings)
+    public DbWriter(IChatStore store, JournalReader readJournal, DbWriterSettings settings)
     {
-        _db = db;
+        _store = store;
         _readJournal = readJournal;
         _settings = settings;
         Starting();
@@ -49,20 +49,20 @@ public sealed class DbWriter : ReceiveActor, IWithTimers, IWithStash
 
     public IStash Stash { get; set; } = null!;
 
-    public static Props Props(StorageFile db, JournalReader readJournal, DbWriterSettings settings) =>
-        Akka.Actor.Props.Create(() => new DbWriter(db, readJournal, settings));
+    public static Props Props(IChatStore store, JournalReader readJournal, DbWriterSettings settings) =>
+        Akka.Actor.Props.Create(() => new DbWriter(store, readJournal, settings));
 
     protected override void PreStart() => CatchUp();
 
     private void CatchUp()
     {
-        var db = _db;
+        var store = _store;
         var readJournal = _readJournal;
         LoadAsync().PipeTo(Self, failure: cause => new CatchUpFailed(cause));
 
         async Task<object> LoadAsync()
         {
-            var offset = await Task.Run(() => StorageDatabase.ReadOffset(db));
+            var offset = await Task.Run(store.ReadOffset);
             return new CaughtUp(offset, await readJournal(offset));
         }
     }
@@ -85,7 +85,7 @@ public sealed class DbWriter : ReceiveActor, IWithTimers, IWithStash
         });
         Receive<CatchUpFailed>(failed =>
         {
-            _log.Error(failed.Cause, "Cannot read {0} or the journal to catch up; trying again", _db.Path);
+            _log.Error(failed.Cause, "Cannot read {0} or the journal to catch up; trying again", _store.Name);
             Timers.StartSingleTimer(CatchUpTimerKey, RetryCatchUp.Instance, _settings.MaxRetryDelay);
         });
         Receive<RetryCatchUp>(_ => CatchUp());
@@ -159,7 +159,7 @@ public sealed class DbWriter : ReceiveActor, IWithTimers, IWithStash
             _outageStartedUtc = DateTime.UtcNow;
             _log.Warning(
                 "Cannot write to {0} ({1}); {2} events behind. Retrying until it can be written; nothing is skipped",
-                _db.Path,
+                _store.Name,
                 failed.Cause.Message,
                 _highestSequenceNr - _writtenThrough);
         }
@@ -226,8 +226,8 @@ public sealed class DbWriter : ReceiveActor, IWithTimers, IWithStash
 
     private void Write(Batch batch)
     {
-        var db = _db;
-        Task.Run(() => StorageDatabase.Write(db, batch.Sessions, batch.Server))
+        var store = _store;
+        Task.Run(() => store.Write(batch.Sessions, batch.Server))
             .PipeTo(Self, success: () => WriteSucceeded.Instance, failure: cause => new WriteFailed(cause));
     }
 

@@ -16,9 +16,10 @@ namespace ChatActors.Stats;
 public static class StatsHosting
 {
     /// <summary>
-    /// The journal is Akka.Persistence.Sql on SQLite, configured by persistence.conf through the
-    /// node's HOCON rather than by Akka.Persistence.Sql.Hosting: the hosting package's options
-    /// cannot name the journal's class, and this one is <see cref="PatientSqlJournal"/>.
+    /// The journal is Akka.Persistence.Sql, on SQLite or on PostgreSQL (<c>PostgreSQL.15</c>
+    /// through Npgsql), configured by persistence.conf through the node's HOCON rather than by
+    /// Akka.Persistence.Sql.Hosting: the hosting package's options cannot name the journal's
+    /// class, and this one is <see cref="PatientSqlJournal"/>.
     /// </summary>
     /// <param name="legacyCounters">The counters of a storage.db written before the journal existed, taken over once.</param>
     public static AkkaConfigurationBuilder WithChatStats(this AkkaConfigurationBuilder akka, ChatSettings settings, StatsState? legacyCounters, TimeProvider clock)
@@ -32,16 +33,24 @@ public static class StatsHosting
                 """,
                 HoconAddMode.Prepend)
             // The journal, its query side and the snapshot store all connect through these options.
-            .AddSetup(new DataOptionsSetup(new DataOptions()
-                .UseConnectionString(ProviderName.SQLiteMS, storage.JournalDb.PooledConnectionString)
-                .UseInterceptor(new SqliteBusyTimeout(storage.DbBusyTimeout))));
+            .AddSetup(new DataOptionsSetup(JournalConnections(storage)));
+        if (storage.Postgres is not null)
+        {
+            akka.AddHocon(
+                """
+                akka.persistence.journal.sql.provider-name = "PostgreSQL.15"
+                akka.persistence.snapshot-store.sql.provider-name = "PostgreSQL.15"
+                akka.persistence.query.journal.sql.provider-name = "PostgreSQL.15"
+                """,
+                HoconAddMode.Prepend);
+        }
 
         var writerOptions = new ClusterSingletonOptions { Role = ChatNodeRoles.Storage, TerminationMessage = FlushAndStop.Instance };
         var statsOptions = new ClusterSingletonOptions { Role = ChatNodeRoles.Storage };
         if (settings.HoldsStorage)
         {
             akka.WithSingleton<DbWriter>("db-writer", (system, _, _) =>
-                    DbWriter.Props(storage.Db, StatsJournal.ReaderFor(system), DbWriterSettings.Default with { FlushInterval = storage.DbFlushInterval }),
+                    DbWriter.Props(storage.Store, StatsJournal.ReaderFor(system), DbWriterSettings.Default with { FlushInterval = storage.DbFlushInterval }),
                     writerOptions)
                 .WithSingleton<StatsActor>("stats", (_, registry, _) => StatsProps(registry, storage, legacyCounters, clock), statsOptions);
         }
@@ -54,6 +63,12 @@ public static class StatsHosting
         return akka.WithActors((system, registry) => registry.Register<CountingGate>(
             system.ActorOf(CountingGate.Props(registry.Get<StatsActor>(), storage.Counting.AcceptWithin, clock), "counting-gate")));
     }
+
+    private static DataOptions JournalConnections(StorageSettings storage) => storage.Postgres is { } postgres
+        ? new DataOptions().UseConnectionString(ProviderName.PostgreSQL15, postgres.ConnectionString)
+        : new DataOptions()
+            .UseConnectionString(ProviderName.SQLiteMS, storage.JournalDb.PooledConnectionString)
+            .UseInterceptor(new SqliteBusyTimeout(storage.DbBusyTimeout));
 
     private static Props StatsProps(IActorRegistry registry, StorageSettings storage, StatsState? legacyCounters, TimeProvider clock) =>
         BackoffSupervisor.Props(Backoff.OnStop(

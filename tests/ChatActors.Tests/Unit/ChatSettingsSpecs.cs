@@ -40,4 +40,26 @@ public class ChatSettingsSpecs
         var error = Assert.Throws<ChatStartupException>(() => ChatSettingsReader.Read(TestNode.Config(extraHocon: $"chat-actors.{setting}")));
         Assert.Equal(expected, error.Message);
     }
+
+    [Fact]
+    public void A_postgresql_db_selects_PostgreSQL_and_gives_every_node_the_storage_role()
+    {
+        var settings = ChatSettingsReader.Read(TestNode.Config(extraHocon: "chat-actors.db = \"postgresql://chat:p%40ss@db.example:5433/chats\"\nakka.cluster.roles = []"));
+
+        Assert.Equal("postgresql://chat@db.example:5433/chats", settings.Storage.Postgres?.Name);
+        Assert.Contains("Password=p@ss", settings.Storage.Postgres!.ConnectionString);
+        Assert.Equal([ChatNodeRoles.Storage], settings.Roles);
+    }
+
+    [Theory]
+    [InlineData("postgresql://db.example/chats")]
+    [InlineData("postgresql://chat:secret@db.example")]
+    [InlineData("postgresql://chat:secret@/chats")]
+    public void A_postgresql_url_without_its_user_host_or_database_is_refused_without_showing_the_password(string url)
+    {
+        var error = Assert.Throws<ChatStartupException>(() => ChatSettingsReader.Read(TestNode.Config(dbPath: url)));
+        Assert.StartsWith("db \"", error.Message);
+        Assert.EndsWith("\" is not postgresql://USER:PASSWORD@HOST:PORT/DATABASE", error.Message);
+        Assert.DoesNotContain("secret", error.Message);
+    }
 }

@@ -28,7 +28,7 @@ public class DbWriterSpecs : Akka.TestKit.Xunit2.TestKit
     {
         journal ??= [];
         return Sys.ActorOf(DbWriter.Props(
-            _db,
+            new SqliteChatStore(_db),
             after => Task.FromResult<IReadOnlyList<StatsEventRecorded>>(journal.Where(e => e.SequenceNr > after).ToList()),
             settings ?? FastSettings));
     }

@@ -46,10 +46,13 @@ public sealed record NetworkSettings(
 public sealed record LimitSettings(int Capacity, int MaxLineBytes, OutboundLimits Outbound, InputLimits Input, AddressLimits AddressLimits);
 
 /// <summary>storage.db, the stats journal, and how long a count may wait for them.</summary>
+/// <param name="DbPath">storage.db's path, when the storage is SQLite.</param>
+/// <param name="Postgres">The PostgreSQL database that holds the journal and the tables instead, if <c>db</c> names one.</param>
 /// <param name="JournalDbPath">The journal's file: storage.db itself unless <c>journal-db</c> names another.</param>
 /// <param name="StatsAcceptTimeout">A count the stats actor gets later than this after it was asked is refused.</param>
 public sealed record StorageSettings(
     string DbPath,
+    PostgresDatabase? Postgres,
     string JournalDbPath,
     TimeSpan DbFlushInterval,
     int StatsSnapshotInterval,
@@ -60,6 +63,9 @@ public sealed record StorageSettings(
     public StorageFile Db => new(DbPath, DbBusyTimeout);
 
     public StorageFile JournalDb => new(JournalDbPath, DbBusyTimeout);
+
+    /// <summary>Where the original tables are written.</summary>
+    public IChatStore Store => Postgres is { } postgres ? new PostgresChatStore(postgres) : new SqliteChatStore(Db);
 
     public CountWaits Counting => CountWaits.For(StatsAcceptTimeout, JournalPatience, DbBusyTimeout);
 

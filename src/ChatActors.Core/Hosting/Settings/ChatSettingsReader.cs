@@ -34,14 +34,22 @@ public static class ChatSettingsReader
         // A node of the process approach may hold no server (node 0 holds the balancer edge only).
         var servers = GetInt(chat, "servers", approach == "process" ? 0 : 1, 1000);
         int? firstServer = chat.GetString("first-server", "0") == "auto" ? null : GetInt(chat, "first-server", 0, 100_000);
+        var storage = Storage(chat);
+        var roles = config.GetStringList("akka.cluster.roles").ToList();
+        if (storage.Postgres is not null && !roles.Contains(ChatNodeRoles.Storage))
+        {
+            // Every node reaches PostgreSQL, so the singletons that write it may run on any of them.
+            roles.Add(ChatNodeRoles.Storage);
+        }
+
         return new ChatSettings(
             servers,
             firstServer,
             algorithm,
-            config.GetStringList("akka.cluster.roles").ToList(),
+            roles,
             Network(chat, servers, sharedBalancerPort: approach == "process"),
             Limits(chat),
-            Storage(chat),
+            storage,
             Timeouts(chat),
             Output(chat));
     }
@@ -86,10 +94,13 @@ public static class ChatSettingsReader
 
     private static StorageSettings Storage(Config chat)
     {
-        var dbPath = Path.GetFullPath(chat.GetString("db", "storage.db"));
+        var db = chat.GetString("db", "storage.db");
+        var postgres = PostgresDatabase.IsUrl(db) ? PostgresDatabase.FromUrl(db) : null;
+        var dbPath = postgres is null ? Path.GetFullPath(db) : string.Empty;
         var journalDb = chat.GetString("journal-db", string.Empty);
         return new StorageSettings(
             dbPath,
+            postgres,
             string.IsNullOrWhiteSpace(journalDb) ? dbPath : Path.GetFullPath(journalDb),
             GetPositiveTime(chat, "db-flush-interval", TimeSpan.FromMilliseconds(250)),
             GetInt(chat, "stats-snapshot-interval", 1, int.MaxValue),

@@ -5,6 +5,7 @@ using Akka.Event;
 using Akka.Persistence;
 using Akka.Persistence.Sql.Journal;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace ChatActors.Stats.Storage;
 
@@ -119,16 +120,22 @@ public sealed class PatientSqlJournal : SqlWriteJournal, IWithTimers
     }
 
     /// <summary>
-    /// A SQLite error rolls its transaction back, so the write can be tried again; a key that
-    /// is already there means the events are written and trying again cannot help.
+    /// A SQLite or PostgreSQL error rolls its transaction back (a PostgreSQL server that cannot
+    /// be reached never began one), so the write can be tried again; a key that is already
+    /// there means the events are written and trying again cannot help.
     /// </summary>
     private static bool IsWorthRetrying(Exception cause)
     {
         for (var inner = cause; inner is not null; inner = inner.InnerException)
         {
-            if (inner is SqliteException sqlite)
+            switch (inner)
             {
-                return sqlite.SqliteExtendedErrorCode is not (SqliteConstraintPrimaryKey or SqliteConstraintUnique);
+                case SqliteException sqlite:
+                    return sqlite.SqliteExtendedErrorCode is not (SqliteConstraintPrimaryKey or SqliteConstraintUnique);
+                case PostgresException postgres:
+                    return postgres.SqlState != PostgresErrorCodes.UniqueViolation;
+                case NpgsqlException:
+                    return true;
             }
         }
 

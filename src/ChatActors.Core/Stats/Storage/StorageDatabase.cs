@@ -192,34 +192,19 @@ public static class StorageDatabase
         return columns;
     }
 
-    /// <summary>The newest row by date (the Python version wrote one per date), read as counters.</summary>
     private static StatsState? NewestServerRow(SqliteConnection connection, SqliteTransaction transaction)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = "SELECT Date, Average_Rating, Today_Count, Monthly_Count, Total_Approaches, Lost_Count FROM server";
         using var reader = command.ExecuteReader();
-        StatsState? newest = null;
+        var rows = new List<object?[]>();
         while (reader.Read())
         {
-            if (!StorageFormat.TryParseDate(reader.GetString(0), out var date) || (newest is not null && date < newest.Date))
-            {
-                continue;
-            }
-
-            // The Python version kept only the average; it resumes here as if it were one rating.
-            var average = reader.IsDBNull(1) ? 0 : reader.GetDouble(1);
-            newest = new StatsState(
-                date,
-                reader.GetInt64(2),
-                reader.GetInt64(3),
-                reader.GetInt64(4),
-                reader.GetInt64(5),
-                average,
-                average > 0 ? 1 : 0);
+            rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? null : reader.GetValue(i)).ToArray());
         }
 
-        return newest;
+        return LegacyCounters.Newest(rows);
     }
 
     private static int Execute(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters) =>
