@@ -23,6 +23,7 @@ run.ps1: builds ChatActors if needed and starts its nodes; Ctrl+C (or q in the l
   -AdvertisedHost H   the address other machines reach this node at (default: -BindHost)
   -Join HOST:PORT     a running node's Akka.Remote address: start one more node that joins its
                       cluster and adds -Servers servers to it (give it its own -RemotePort and -ServerPort)
+  -Logs FOLDER        where the nodes' logs go (default: logs/ beside a SQLite -Db, or in the current folder)
   -ImportDb FILE      first carry a SQLite storage.db over into the PostgreSQL -Db (once: it must be empty)
   -Config FILE        a HOCON file layered over the hocon/ defaults of every node, for any setting
                       (the parameters above still win over it)
@@ -48,7 +49,7 @@ function Stop-WithError([string]$message) {
 $Values = [ordered]@{
     Servers = "3"; Algorithm = "least connection"; Approach = "fork"; Capacity = "100"; Db = "storage.db"
     BalancerPort = "12345"; ServerPort = "5010"; RemotePort = "5000"; BindHost = "127.0.0.1"; AdvertisedHost = ""
-    Join = ""; Config = ""; ImportDb = ""
+    Join = ""; Config = ""; ImportDb = ""; Logs = ""
 }
 $Switches = [ordered]@{ NoLiveView = $false; Verbose = $false; Help = $false }
 $Names = @($Values.Keys) + @($Switches.Keys)
@@ -85,7 +86,7 @@ if ($Switches.Help) {
 
 $Servers, $Algorithm, $Approach, $Capacity, $Db = $Values.Servers, $Values.Algorithm, $Values.Approach, $Values.Capacity, $Values.Db
 $BalancerPort, $ServerPort, $RemotePort, $BindHost = $Values.BalancerPort, $Values.ServerPort, $Values.RemotePort, $Values.BindHost
-$AdvertisedHost, $Join, $Config, $ImportDb = $Values.AdvertisedHost, $Values.Join, $Values.Config, $Values.ImportDb
+$AdvertisedHost, $Join, $Config, $ImportDb, $Logs = $Values.AdvertisedHost, $Values.Join, $Values.Config, $Values.ImportDb, $Values.Logs
 $NoLiveView, $Verbose = $Switches.NoLiveView, $Switches.Verbose
 
 $ErrorActionPreference = "Stop"
@@ -114,7 +115,7 @@ if ($Db -match '^postgres(ql)?://') {
         Stop-WithError "the folder $dbFolder of -Db $Db does not exist"
     }
 }
-$logs = Join-Path $dbFolder "logs"
+$logs = if ($Logs -ne "") { [System.IO.Path]::GetFullPath($Logs, (Get-Location).Path) } else { Join-Path $dbFolder "logs" }
 
 # Quiet when the build is up to date or succeeds; the whole build output when it fails.
 $buildOutput = dotnet build $project --configuration Release --nologo --verbosity quiet 2>&1
@@ -201,8 +202,10 @@ try {
         $firstRemotePort = Read-Count "remote-port" $RemotePort 1 (65535 - $count)
         $firstServerPort = Read-Count "server-port" $ServerPort 0 (65535 - $count)
         $seedHost = if ($AdvertisedHost -ne "") { $AdvertisedHost } elseif ($BindHost -eq "0.0.0.0") { "127.0.0.1" } else { $BindHost }
-        # Node 0 and node 1 are the seeds, so that either can come back while the other runs.
-        $seeds = "${seedHost}:$firstRemotePort, ${seedHost}:$($firstRemotePort + 1)"
+        # Every node is a seed, node 0 first. Only node 0 may form a cluster, and only when no
+        # other node answers; any node that starts again, node 0 too, joins the cluster that
+        # runs, whichever nodes died (docs/CLUSTER.md).
+        $seeds = (0..$count | ForEach-Object { "${seedHost}:$($firstRemotePort + $_)" }) -join ", "
         $process = @("--approach", "process", "--seed-nodes", $seeds, "--config", (Join-Path $hocon "node-0.conf"))
         $nodeArguments += ,($process + @(
             "--servers", "0", "--remote-port", $firstRemotePort, "--log-file", (Join-Path $logs "node-0.log")))

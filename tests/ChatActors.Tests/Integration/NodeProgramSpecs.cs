@@ -29,7 +29,7 @@ public class NodeProgramSpecs
     [InlineData("--capacity", "-1", "ChatActors: capacity must be a whole number from 1 to 1000000, not \"-1\"")]
     [InlineData("--bind-host", "no.such.host.invalid", "ChatActors: bind-host \"no.such.host.invalid\" does not resolve to an address")]
     [InlineData("--balancer-port", "70000", "ChatActors: balancer-port must be a whole number from 0 to 65535, not \"70000\"")]
-    [InlineData("--colour", "red", "ChatActors: unknown option \"--colour\"; options: --servers, --algorithm, --approach, --capacity, --db, --balancer-port, --server-port, --remote-port, --bind-host, --advertised-host, --config, --seed-nodes, --first-server, --balancer-edge, --watch-pids, --log-file, --log-to-console, --live-view, --verbose")]
+    [InlineData("--colour", "red", "ChatActors: unknown option \"--colour\"; options: --servers, --algorithm, --approach, --capacity, --db, --balancer-port, --server-port, --remote-port, --bind-host, --advertised-host, --config, --seed-nodes, --first-server, --balancer-edge, --watch-pids, --log-file, --log-to-console, --live-view, --verbose, --import-db")]
     public async Task Invalid_parameters_get_one_line_and_a_non_zero_exit(string option, string value, string expected)
     {
         var free = new[] { "--balancer-port", "0", "--server-port", "0" };
@@ -141,10 +141,10 @@ public class NodeProgramSpecs
     [Theory]
     [InlineData("-Config", "no-such.conf", "the configuration file {0}/no-such.conf does not exist")]
     [InlineData("-Algorithm", "fastest", "unknown algorithm \"fastest\"; use \"round robin\" or \"least connection\"")]
-    [InlineData("-Capcity", "5", "unknown parameter -Capcity; parameters: -Servers -Algorithm -Approach -Capacity -Db -BalancerPort -ServerPort -RemotePort -BindHost -AdvertisedHost -Join -Config -NoLiveView -Verbose -Help (dotnet pwsh run.ps1 -Help)")]
+    [InlineData("-Capcity", "5", "unknown parameter -Capcity; parameters: -Servers -Algorithm -Approach -Capacity -Db -BalancerPort -ServerPort -RemotePort -BindHost -AdvertisedHost -Join -Config -ImportDb -Logs -NoLiveView -Verbose -Help (dotnet pwsh run.ps1 -Help)")]
     [InlineData("-Db", "no-such-folder/x.db", "the folder {0}/no-such-folder of -Db no-such-folder/x.db does not exist")]
     [InlineData("-Server", "3", "unknown parameter -Server; did you mean -Servers or -ServerPort? (dotnet pwsh run.ps1 -Help)")]
-    [InlineData("-ErrorAction", "Stop", "unknown parameter -ErrorAction; parameters: -Servers -Algorithm -Approach -Capacity -Db -BalancerPort -ServerPort -RemotePort -BindHost -AdvertisedHost -Join -Config -NoLiveView -Verbose -Help (dotnet pwsh run.ps1 -Help)")]
+    [InlineData("-ErrorAction", "Stop", "unknown parameter -ErrorAction; parameters: -Servers -Algorithm -Approach -Capacity -Db -BalancerPort -ServerPort -RemotePort -BindHost -AdvertisedHost -Join -Config -ImportDb -Logs -NoLiveView -Verbose -Help (dotnet pwsh run.ps1 -Help)")]
     [InlineData("5", null, "\"5\" is not a parameter; each value follows its parameter's name, as in -Servers 5 (dotnet pwsh run.ps1 -Help)")]
     [InlineData("-Servers", null, "-Servers needs a value (dotnet pwsh run.ps1 -Help)")]
     public async Task Run_ps1_refuses_an_invalid_parameter_with_one_line_and_no_stack_trace(string parameter, string? value, string expected)

@@ -86,33 +86,66 @@ public partial class ProcessClusterSpecs
     }
 
     [Fact]
-    public async Task Two_of_four_nodes_killed_at_once_and_the_two_that_lost_the_even_split_all_serve_again()
+    public async Task Node_0_and_node_1_killed_together_come_back_into_the_one_cluster_that_runs()
     {
-        var dbPath = TestNode.NewDatabasePath();
+        await using var postgres = await PostgresServer.StartAsync();
         var nodes = FourNodes.OnFreePorts();
-        await using var cluster = await nodes.StartAsync(dbPath);
+        await using var cluster = await nodes.StartAsync(postgres.Url, Path.Combine(TestFolders.Create(), "logs"));
         try
         {
             await nodes.EveryServerHandedOutAsync("the balancer hands out the servers of all three server nodes", StartupTimeout);
 
-            // Node 0 (the oldest) and node 1 die together. Nodes 2 and 3 are half of the cluster,
-            // and keep-majority gives an even split to the half with the oldest node, so they down
-            // themselves: run.ps1 starts all four again, and they form one cluster.
+            // The two seeds of old die together. Every node is a seed now, so the two that
+            // run.ps1 starts again join nodes 2 and 3 instead of forming a cluster of their own.
             Kill([.. nodes.Find(0), .. nodes.Find(1)]);
             await Eventually.HoldsAsync(
-                () => cluster.Output.Contains("ChatActors: node 2 exited with code 3; starting it again"),
-                "node 2 downed by the cluster and started again",
+                () => cluster.Output.Count(line => line.Contains("exited with code 137; starting it again", StringComparison.Ordinal)) == 2,
+                "nodes 0 and 1 started again",
                 FailoverTimeout);
             await nodes.EveryServerHandedOutAsync("the balancer hands out all three servers again", FailoverTimeout);
+            await AssertOneClusterAsync(nodes);
             Assert.True(nodes.EachRunsOnce);
+
+            // The survivors were never a cluster of their own to be downed: they served throughout.
+            Assert.DoesNotContain(cluster.Output, line => line.Contains("node 2 exited", StringComparison.Ordinal) || line.Contains("node 3 exited", StringComparison.Ordinal));
 
             var exitCode = await cluster.InterruptAsync();
             Assert.True(exitCode == 0, $"exit code {exitCode}:\n{cluster.OutputText}");
         }
         finally
         {
-            Kill(NodeProcesses.Find("--db", dbPath));
+            Kill(NodeProcesses.Find("--db", postgres.Url));
         }
+    }
+
+    /// <summary>
+    /// Clients of node 1 (started again) and node 3 (a survivor) hear each other and cannot share
+    /// a name: one cluster, one topic and one name registry. In two clusters they would not.
+    /// </summary>
+    private static async Task AssertOneClusterAsync(FourNodes nodes)
+    {
+        var attempt = 0;
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                attempt++;
+                await using var ann = await ChatClient.JoinAsync(nodes.ServerPort, $"ann{attempt}");
+                await using var bob = await ChatClient.JoinAsync(nodes.ServerPort + 2, $"bob{attempt}");
+                await ann.SendAsync("hello\n");
+                try
+                {
+                    await bob.ReadUntilAsync($"ann{attempt} : hello", TimeSpan.FromSeconds(3));
+                }
+                catch (OperationCanceledException)
+                {
+                    return false;
+                }
+
+                await ChatClient.AssertNameRefusedUntilItLeavesAsync(nodes.ServerPort + 2, nodes.ServerPort, $"cat{attempt}");
+                return true;
+            },
+            "a line said on node 1 heard on node 3",
+            FailoverTimeout);
     }
 
     [Fact]

@@ -11,9 +11,10 @@ internal sealed record FourNodes(int RemotePort, int ServerPort, int BalancerPor
 
     public bool EachRunsOnce => Enumerable.Range(0, 4).All(node => Find(node).Count == 1);
 
-    public Task<NodeProcess> StartAsync(string dbPath) => NodeProcess.StartRunScriptAsync(
+    /// <param name="logs">Where the nodes' logs go (by default beside the database).</param>
+    public Task<NodeProcess> StartAsync(string dbPath, string? logs = null) => NodeProcess.StartRunScriptAsync(
         Repository.Root,
-        "-Approach", "process", "-Servers", "3", "-Db", dbPath,
+        "-Approach", "process", "-Servers", "3", "-Db", dbPath, "-Logs", logs ?? Path.Combine(Path.GetDirectoryName(dbPath)!, "logs"),
         "-BalancerPort", BalancerPort.ToString(CultureInfo.InvariantCulture),
         "-ServerPort", ServerPort.ToString(CultureInfo.InvariantCulture),
         "-RemotePort", RemotePort.ToString(CultureInfo.InvariantCulture));
