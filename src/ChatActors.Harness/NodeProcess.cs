@@ -61,6 +61,13 @@ public sealed partial class NodeProcess : IAsyncDisposable
             Path.GetDirectoryName(dbPath)!,
             ownProcessGroup: false);
 
+    /// <summary>
+    /// Starts the node program inside a Linux network namespace (<c>ip netns exec</c>), a host of
+    /// its own; <paramref name="options"/> give its addresses and ports.
+    /// </summary>
+    public static Task<NodeProcess> StartInNetworkNamespaceAsync(string networkNamespace, string workingFolder, params string[] options) =>
+        StartAsync("ip", ["netns", "exec", networkNamespace, "dotnet", Path.Combine(AppContext.BaseDirectory, "ChatActors.Node.dll"), .. options], workingFolder, ownProcessGroup: false);
+
     /// <summary>Starts the node program in a new temporary folder (deleted on dispose) with a new storage.db and <paramref name="configuration"/> (HOCON) over its base configuration.</summary>
     public static async Task<NodeProcess> StartInTemporaryFolderAsync(int servers, int capacity, string configuration)
     {

@@ -19,7 +19,8 @@ public sealed class ChatClient : IAsyncDisposable
     public int RemotePort => ((IPEndPoint)_socket.RemoteEndPoint!).Port;
 
     /// <param name="from">The local address to connect from (any 127.x.y.z is this machine); 127.0.0.1 by default.</param>
-    public static async Task<ChatClient> ConnectAsync(int port, IPAddress? from = null)
+    /// <param name="to">The server's address; 127.0.0.1 by default.</param>
+    public static async Task<ChatClient> ConnectAsync(int port, IPAddress? from = null, IPAddress? to = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         if (from is not null)
@@ -27,14 +28,14 @@ public sealed class ChatClient : IAsyncDisposable
             socket.Bind(new IPEndPoint(from, 0));
         }
 
-        await socket.ConnectAsync(IPAddress.Loopback, port);
+        await socket.ConnectAsync(to ?? IPAddress.Loopback, port);
         return new ChatClient(socket);
     }
 
     /// <summary>Connects to a server, reads its greeting and joins as <paramref name="name"/>, up to seeing its own join line.</summary>
-    public static async Task<ChatClient> JoinAsync(int port, string name)
+    public static async Task<ChatClient> JoinAsync(int port, string name, IPAddress? host = null)
     {
-        var client = await ConnectAsync(port);
+        var client = await ConnectAsync(port, to: host);
         Assert.StartsWith("Server-", await client.ReadLineAsync());
         await client.SendAsync($"{name} joined the server\n");
         await client.ReadUntilAsync($"{name} joined the server");

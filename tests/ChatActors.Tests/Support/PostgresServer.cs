@@ -16,19 +16,22 @@ public sealed class PostgresServer : IAsyncDisposable
     private readonly string _bin;
     private readonly string _folder;
 
-    private PostgresServer(string bin, string folder, int port)
+    private PostgresServer(string bin, string folder, string address, int port)
     {
         _bin = bin;
         _folder = folder;
+        Address = address;
         Port = port;
     }
+
+    public string Address { get; }
 
     public int Port { get; }
 
     /// <summary>What <c>-Db</c> takes.</summary>
-    public string Url => $"postgresql://{User}:secret@127.0.0.1:{Port}/{Database}";
+    public string Url => $"postgresql://{User}:secret@{Address}:{Port}/{Database}";
 
-    public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username={User};Database={Database};Pooling=false";
+    public string ConnectionString => $"Host={Address};Port={Port};Username={User};Database={Database};Pooling=false";
 
     private string DataFolder => Path.Combine(_folder, "data");
 
@@ -42,11 +45,12 @@ public sealed class PostgresServer : IAsyncDisposable
                 .FirstOrDefault()
             : null;
 
-    public static async Task<PostgresServer> StartAsync()
+    /// <param name="address">Where it listens: this machine only by default, or a bridge that network namespaces reach.</param>
+    public static async Task<PostgresServer> StartAsync(string address = "127.0.0.1")
     {
         var bin = FindBin() ?? throw new InvalidOperationException("PostgreSQL is not installed (.ci/run installs Debian's postgresql package)");
         var folder = TestFolders.Create();
-        var server = new PostgresServer(bin, folder, NodeProcessesFreePort());
+        var server = new PostgresServer(bin, folder, address, NodeProcessesFreePort());
         try
         {
             if (Environment.UserName == "root")
@@ -56,8 +60,10 @@ public sealed class PostgresServer : IAsyncDisposable
             }
 
             await server.RunAsUserAsync("initdb", "-D", server.DataFolder, "-U", User, "--auth=trust", "-E", "UTF8", "--no-sync");
+            // Clients of the subnets it listens on (the network namespaces' bridge) may connect too.
+            await File.AppendAllTextAsync(Path.Combine(server.DataFolder, "pg_hba.conf"), "host all all samenet trust\n");
             await server.StartAgainAsync();
-            await server.RunAsUserAsync("createdb", "-h", "127.0.0.1", "-p", server.Port.ToString(CultureInfo.InvariantCulture), "-U", User, Database);
+            await server.RunAsUserAsync("createdb", "-h", address, "-p", server.Port.ToString(CultureInfo.InvariantCulture), "-U", User, Database);
             return server;
         }
         catch
@@ -70,7 +76,7 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>Starts the server (again, after <see cref="StopAsync"/>) and returns once it takes connections.</summary>
     public Task StartAgainAsync() => RunAsUserAsync(
         "pg_ctl", "-D", DataFolder, "-w", "-l", Path.Combine(_folder, "server.log"),
-        "-o", $"-p {Port} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off", "start");
+        "-o", $"-p {Port} -k {_folder} -c listen_addresses={Address} -c fsync=off", "start");
 
     /// <summary>Stops the server at once, as a crash or an outage would, dropping every connection.</summary>
     public Task StopAsync() => RunAsUserAsync("pg_ctl", "-D", DataFolder, "-m", "immediate", "-w", "stop");
