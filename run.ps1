@@ -243,7 +243,10 @@ try {
             }
             $code = $nodes[$i].ExitCode
             $restarted = [int]$restarts[$i]
-            if ($nodes.Count -gt 1 -and ($code -eq $killed -or (($code -eq $stoppedByItself -or $restarted -gt 0) -and $code -ne 0 -and $restarted -lt 5))) {
+            # One node alone is started again only when it belongs to a larger cluster: it joined
+            # one (-Join), or the cluster downed it (on another machine's side of a split).
+            $inCluster = $nodes.Count -gt 1 -or $Join -ne "" -or $code -eq $stoppedByItself -or $restarted -gt 0
+            if ($inCluster -and ($code -eq $killed -or (($code -eq $stoppedByItself -or $restarted -gt 0) -and $code -ne 0 -and $restarted -lt 5))) {
                 Write-Notice "ChatActors: node $i exited with code $code; starting it again"
                 $restarts[$i] = $restarted + 1
                 $nodes[$i] = Start-Node $nodeArguments[$i]

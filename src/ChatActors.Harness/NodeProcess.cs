@@ -68,6 +68,10 @@ public sealed partial class NodeProcess : IAsyncDisposable
     public static Task<NodeProcess> StartInNetworkNamespaceAsync(string networkNamespace, string workingFolder, params string[] options) =>
         StartAsync("ip", ["netns", "exec", networkNamespace, "dotnet", Path.Combine(AppContext.BaseDirectory, "ChatActors.Node.dll"), .. options], workingFolder, ownProcessGroup: false);
 
+    /// <summary>Starts run.ps1 as <see cref="StartRunScriptAsync"/> does, inside a Linux network namespace (a host of its own).</summary>
+    public static Task<NodeProcess> StartRunScriptInNetworkNamespaceAsync(string repository, string networkNamespace, params string[] parameters) =>
+        StartAsync("ip", ["netns", "exec", networkNamespace, "setsid", "dotnet", "pwsh", "run.ps1", .. parameters], repository, ownProcessGroup: true);
+
     /// <summary>Starts the node program in a new temporary folder (deleted on dispose) with a new storage.db and <paramref name="configuration"/> (HOCON) over its base configuration.</summary>
     public static async Task<NodeProcess> StartInTemporaryFolderAsync(int servers, int capacity, string configuration)
     {

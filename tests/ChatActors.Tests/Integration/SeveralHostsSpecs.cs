@@ -65,6 +65,105 @@ public sealed class SeveralHostsSpecs(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task One_host_cut_off_for_30_s_the_others_serve_and_count_and_it_comes_back_after_the_heal_with_nothing_lost_or_doubled()
+    {
+        await using var hosts = await NetworkHosts.CreateAsync(3, output.WriteLine);
+        if (hosts is null)
+        {
+            return;
+        }
+
+        await using var postgres = await PostgresServer.StartAsync(NetworkHosts.BridgeAddress);
+        var logs = TestFolders.Create();
+        var runs = new List<NodeProcess>();
+        try
+        {
+            for (var host = 0; host < 3; host++)
+            {
+                runs.Add(await StartRunScriptAsync(hosts, host, postgres.Url, logs));
+            }
+
+            var (joinsSent, joinsSeen) = (0, 0);
+            await using var ann = await ChatClient.JoinAsync(ServerPort, "ann", NetworkHosts.Address(0));
+            await using var bob = await ChatClient.JoinAsync(ServerPort, "bob", NetworkHosts.Address(1));
+            (joinsSent, joinsSeen) = (2, 2);
+
+            await hosts.CutOffAsync(2);
+            var cutAt = DateTime.UtcNow;
+            // The two hosts left keep serving and counting: a join through host 0's balancer counts.
+            ChatClient? dan = null;
+            await Eventually.HoldsAsync(
+                async () =>
+                {
+                    joinsSent++;
+                    return (dan = await TryJoinThroughBalancerAsync(NetworkHosts.Address(0), $"dan{joinsSent}")) is not null;
+                },
+                "a join counted by the two hosts left",
+                TimeSpan.FromSeconds(30));
+            joinsSeen++;
+            await using var _ = dan;
+            await Task.Delay(TimeSpan.FromSeconds(Math.Max(0, 30 - (DateTime.UtcNow - cutAt).TotalSeconds)));
+            await hosts.HealAsync(2);
+
+            // run.ps1 starts host 2's downed node again, and it joins the cluster once it can reach it.
+            ChatClient? eve = null;
+            await Eventually.HoldsAsync(
+                async () =>
+                {
+                    joinsSent++;
+                    return (eve = await TryJoinAsync(NetworkHosts.Address(2), $"eve{joinsSent}")) is not null;
+                },
+                "host 2 serving again after the heal",
+                TimeSpan.FromSeconds(90));
+            joinsSeen++;
+            await using var __ = eve;
+
+            string[][] counts = [];
+            await Eventually.HoldsAsync(
+                async () => (counts = [.. await postgres.RowsAsync("""SELECT "Today_Count" FROM server WHERE "Name" = 'Master'""")]) is [[var today]] && int.Parse(today) >= joinsSeen,
+                "every join a client saw in PostgreSQL",
+                TimeSpan.FromSeconds(30));
+            Assert.InRange(int.Parse(counts[0][0]), joinsSeen, joinsSent);
+
+            // One history: the stats events are numbered without a gap.
+            var numbers = (await postgres.RowsAsync("SELECT sequence_number FROM journal WHERE persistence_id = 'chat-stats' ORDER BY sequence_number")).Select(row => long.Parse(row[0])).ToList();
+            Assert.Equal(Enumerable.Range((int)numbers[0], numbers.Count).Select(n => (long)n), numbers);
+        }
+        catch
+        {
+            // What each host's run.ps1 said, for finding out why.
+            runs.ForEach(run => output.WriteLine($"--- run.ps1 of host {runs.IndexOf(run)}:\n{run.OutputText}"));
+            throw;
+        }
+        finally
+        {
+            runs.ForEach(run => run.Kill());
+        }
+    }
+
+    private static Task<NodeProcess> StartRunScriptAsync(NetworkHosts hosts, int host, string db, string logs)
+    {
+        string[] joining = host == 0 ? [] : ["-Join", $"{NetworkHosts.Address(0)}:{RemotePort}"];
+        return NodeProcess.StartRunScriptInNetworkNamespaceAsync(
+            Repository.Root,
+            hosts.Namespace(host),
+            ["-Servers", "1", "-Db", db, "-Logs", Path.Combine(logs, $"host-{host}"), "-BindHost", NetworkHosts.Address(host).ToString(), "-NoLiveView",
+                "-BalancerPort", $"{BalancerPort}", "-ServerPort", $"{ServerPort}", "-RemotePort", $"{RemotePort}", .. joining]);
+    }
+
+    private static async Task<ChatClient?> TryJoinAsync(IPAddress host, string name)
+    {
+        try
+        {
+            return await ChatClient.JoinAsync(ServerPort, name, host).WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
+
     private static Task<NodeProcess> StartNodeAsync(NetworkHosts hosts, int host, string db)
     {
         var address = NetworkHosts.Address(host).ToString();
@@ -82,10 +181,11 @@ public sealed class SeveralHostsSpecs(ITestOutputHelper output)
     {
         try
         {
-            await using var balancer = await ChatClient.ConnectAsync(BalancerPort, to: host);
+            await using var balancer = await ChatClient.ConnectAsync(BalancerPort, to: host).WaitAsync(TimeSpan.FromSeconds(5));
             var reply = await balancer.ReadToEndAsync(TimeSpan.FromSeconds(3));
             var match = System.Text.RegularExpressions.Regex.Match(reply, @"^\('([\d.]+)', (\d+)\)$");
-            return match.Success ? await ChatClient.JoinAsync(int.Parse(match.Groups[2].Value), name, IPAddress.Parse(match.Groups[1].Value)) : null;
+            // A server on a host that is cut off takes no connection and sends no reset: give up on it after a while.
+            return match.Success ? await ChatClient.JoinAsync(int.Parse(match.Groups[2].Value), name, IPAddress.Parse(match.Groups[1].Value)).WaitAsync(TimeSpan.FromSeconds(5)) : null;
         }
         catch (Exception)
         {
