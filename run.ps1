@@ -21,8 +21,10 @@ run.ps1: builds ChatActors if needed and starts its nodes; Ctrl+C (or q in the l
   -RemotePort P       Akka.Remote port of node 0 (default 5000); node i gets this + i
   -BindHost H         the address every listener binds to and the balancer hands out (default 127.0.0.1)
   -AdvertisedHost H   the address other machines reach this node at (default: -BindHost)
-  -Join HOST:PORT     a running node's Akka.Remote address: start one more node that joins its
-                      cluster and adds -Servers servers to it (give it its own -RemotePort and -ServerPort)
+  -Join HOST:PORT     a running node's Akka.Remote address (or "HOST:PORT, HOST:PORT", every machine's):
+                      start one more node that joins its cluster and adds -Servers servers to it
+                      (give it its own -RemotePort and -ServerPort); the first of a list forms the
+                      cluster when no other runs
   -Logs FOLDER        where the nodes' logs go (default: logs/ beside a SQLite -Db, or in the current folder)
   -ImportDb FILE      first carry a SQLite storage.db over into the PostgreSQL -Db (once: it must be empty)
   -Config FILE        a HOCON file layered over the hocon/ defaults of every node, for any setting

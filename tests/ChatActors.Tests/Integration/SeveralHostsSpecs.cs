@@ -16,6 +16,9 @@ public sealed class SeveralHostsSpecs(ITestOutputHelper output)
     private const int RemotePort = 5000;
     private static readonly TimeSpan FailoverWithin = TimeSpan.FromSeconds(20);
 
+    /// <summary>Every machine is given every machine, in the same order (docs/CLUSTER.md): the first forms the cluster only when no other runs.</summary>
+    private static readonly string EveryHost = string.Join(", ", Enumerable.Range(0, 3).Select(host => $"{NetworkHosts.Address(host)}:{RemotePort}"));
+
     [Fact]
     public async Task Every_process_of_the_host_with_the_singletons_killed_the_other_hosts_hand_out_live_servers_and_count_within_20_s()
     {
@@ -29,7 +32,7 @@ public sealed class SeveralHostsSpecs(ITestOutputHelper output)
         var nodes = new List<NodeProcess>();
         try
         {
-            // Host 0 is the first (the oldest: it holds the singletons); the others join it.
+            // Host 0 starts first (the oldest: it holds the singletons); the others join it.
             for (var host = 0; host < 3; host++)
             {
                 nodes.Add(await StartNodeAsync(hosts, host, postgres.Url));
@@ -58,6 +61,12 @@ public sealed class SeveralHostsSpecs(ITestOutputHelper output)
                 async () => await postgres.RowsAsync("""SELECT "Today_Count", "Average_Rating" FROM server WHERE "Name" = 'Master'""") is [["3", "4"]],
                 "the three joins and ann's rating in PostgreSQL",
                 TimeSpan.FromSeconds(30));
+
+            // Host 0 started again with the same command joins the cluster that runs: one cluster, not two.
+            nodes.Add(await StartNodeAsync(hosts, 0, postgres.Url));
+            await using var dee = await ChatClient.JoinAsync(ServerPort, "dee", NetworkHosts.Address(0));
+            await bob.SendAsync("still one room\n");
+            await dee.ReadUntilAsync("bob : still one room");
         }
         finally
         {
@@ -144,12 +153,11 @@ public sealed class SeveralHostsSpecs(ITestOutputHelper output)
 
     private static Task<NodeProcess> StartRunScriptAsync(NetworkHosts hosts, int host, string db, string logs)
     {
-        string[] joining = host == 0 ? [] : ["-Join", $"{NetworkHosts.Address(0)}:{RemotePort}"];
         return NodeProcess.StartRunScriptInNetworkNamespaceAsync(
             Repository.Root,
             hosts.Namespace(host),
             ["-Servers", "1", "-Db", db, "-Logs", Path.Combine(logs, $"host-{host}"), "-BindHost", NetworkHosts.Address(host).ToString(), "-NoLiveView",
-                "-BalancerPort", $"{BalancerPort}", "-ServerPort", $"{ServerPort}", "-RemotePort", $"{RemotePort}", .. joining]);
+                "-BalancerPort", $"{BalancerPort}", "-ServerPort", $"{ServerPort}", "-RemotePort", $"{RemotePort}", "-Join", EveryHost]);
     }
 
     private static async Task<ChatClient?> TryJoinAsync(IPAddress host, string name)
@@ -167,9 +175,7 @@ public sealed class SeveralHostsSpecs(ITestOutputHelper output)
     private static Task<NodeProcess> StartNodeAsync(NetworkHosts hosts, int host, string db)
     {
         var address = NetworkHosts.Address(host).ToString();
-        string[] joining = host == 0
-            ? ["--servers", "1"]
-            : ["--approach", "process", "--servers", "1", "--first-server", "auto", "--seed-nodes", $"{NetworkHosts.Address(0)}:{RemotePort}"];
+        string[] joining = ["--approach", "process", "--servers", "1", "--first-server", "auto", "--seed-nodes", EveryHost];
         return NodeProcess.StartInNetworkNamespaceAsync(
             hosts.Namespace(host),
             TestFolders.Create(),
