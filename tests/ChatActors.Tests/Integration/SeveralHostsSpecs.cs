@@ -96,10 +96,14 @@ public sealed class SeveralHostsSpecs(ITestOutputHelper output)
             var (joinsSent, joinsSeen) = (0, 0);
             await using var ann = await ChatClient.JoinAsync(ServerPort, "ann", NetworkHosts.Address(0));
             await using var bob = await ChatClient.JoinAsync(ServerPort, "bob", NetworkHosts.Address(1));
-            (joinsSent, joinsSeen) = (2, 2);
+            // cat is a client on host 2's side of the cut: it reaches host 2 alone.
+            await using var cat = await ChatClient.JoinOnAsync(await hosts.ConnectFromAsync(2, NetworkHosts.Address(2), ServerPort), "cat");
+            (joinsSent, joinsSeen) = (3, 3);
 
             await hosts.CutOffAsync(2);
             var cutAt = DateTime.UtcNow;
+            // Host 2, cut off, downs itself and turns its clients away at once, not leaving them hanging.
+            await cat.ReadToEndAsync(TimeSpan.FromSeconds(20));
             // The two hosts left keep serving and counting: a join through host 0's balancer counts.
             ChatClient? dan = null;
             await Eventually.HoldsAsync(

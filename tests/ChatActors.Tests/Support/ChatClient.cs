@@ -32,6 +32,16 @@ public sealed class ChatClient : IAsyncDisposable
         return new ChatClient(socket);
     }
 
+    /// <summary>Joins as <paramref name="name"/> on a connection made elsewhere (from inside a host of its own, say).</summary>
+    public static async Task<ChatClient> JoinOnAsync(Socket connected, string name)
+    {
+        var client = new ChatClient(connected);
+        Assert.StartsWith("Server-", await client.ReadLineAsync());
+        await client.SendAsync($"{name} joined the server\n");
+        await client.ReadUntilAsync($"{name} joined the server");
+        return client;
+    }
+
     /// <summary>Connects to a server, reads its greeting and joins as <paramref name="name"/>, up to seeing its own join line.</summary>
     public static async Task<ChatClient> JoinAsync(int port, string name, IPAddress? host = null)
     {

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace ChatActors.Tests.Support;
 
@@ -78,6 +80,37 @@ public sealed class NetworkHosts : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A TCP connection made from inside host <paramref name="host"/>, as a client on that side of
+    /// a cut sees the network: the socket is made on a thread that has entered the host's network
+    /// namespace, and stays in it.
+    /// </summary>
+    public Task<Socket> ConnectFromAsync(int host, IPAddress to, int port)
+    {
+        var connected = new TaskCompletionSource<Socket>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                using var ns = File.OpenHandle($"/var/run/netns/{Namespace(host)}");
+                if (SetNetworkNamespace(ns.DangerousGetHandle(), CloneNewNet) != 0)
+                {
+                    throw new InvalidOperationException($"setns failed ({Marshal.GetLastPInvokeError()})");
+                }
+
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                socket.Connect(to, port);
+                connected.SetResult(socket);
+            }
+            catch (Exception ex)
+            {
+                connected.SetException(ex);
+            }
+        });
+        thread.Start();
+        return connected.Task;
+    }
+
     public async ValueTask DisposeAsync()
     {
         try
@@ -95,6 +128,11 @@ public sealed class NetworkHosts : IAsyncDisposable
             OneAtATime.Release();
         }
     }
+
+    private const int CloneNewNet = 0x40000000;
+
+    [DllImport("libc", EntryPoint = "setns", SetLastError = true)]
+    private static extern int SetNetworkNamespace(IntPtr fd, int type);
 
     private string HostSide(int host) => $"{_tag}v{host}";
 
