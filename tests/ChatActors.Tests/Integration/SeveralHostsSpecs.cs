@@ -104,6 +104,8 @@ public sealed class SeveralHostsSpecs(ITestOutputHelper output)
             var cutAt = DateTime.UtcNow;
             // Host 2, cut off, downs itself and turns its clients away at once, not leaving them hanging.
             await cat.ReadToEndAsync(TimeSpan.FromSeconds(20));
+            // Nor does its side hand out servers of a balancer of its own: asked from inside, it refuses or says nothing.
+            Assert.DoesNotMatch(@"^\('", await AskBalancerFromAsync(hosts, 2));
             // The two hosts left keep serving and counting: a join through host 0's balancer counts.
             ChatClient? dan = null;
             await Eventually.HoldsAsync(
@@ -162,6 +164,21 @@ public sealed class SeveralHostsSpecs(ITestOutputHelper output)
             hosts.Namespace(host),
             ["-Servers", "1", "-Db", db, "-Logs", Path.Combine(logs, $"host-{host}"), "-BindHost", NetworkHosts.Address(host).ToString(), "-NoLiveView",
                 "-BalancerPort", $"{BalancerPort}", "-ServerPort", $"{ServerPort}", "-RemotePort", $"{RemotePort}", "-Join", EveryHost]);
+    }
+
+    /// <summary>What host <paramref name="host"/>'s balancer answers a client beside it: its reply, or nothing when it refuses or resets.</summary>
+    private static async Task<string> AskBalancerFromAsync(NetworkHosts hosts, int host)
+    {
+        try
+        {
+            var socket = await hosts.ConnectFromAsync(host, NetworkHosts.Address(host), BalancerPort).WaitAsync(TimeSpan.FromSeconds(5));
+            await using var balancer = ChatClient.On(socket);
+            return await balancer.ReadToEndAsync(TimeSpan.FromSeconds(15));
+        }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException)
+        {
+            return string.Empty;
+        }
     }
 
     private static async Task<ChatClient?> TryJoinAsync(IPAddress host, string name)

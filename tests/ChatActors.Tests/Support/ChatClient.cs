@@ -32,10 +32,13 @@ public sealed class ChatClient : IAsyncDisposable
         return new ChatClient(socket);
     }
 
-    /// <summary>Joins as <paramref name="name"/> on a connection made elsewhere (from inside a host of its own, say).</summary>
+    /// <summary>A client on a connection made elsewhere (from inside a host of its own, say).</summary>
+    public static ChatClient On(Socket connected) => new(connected);
+
+    /// <summary>Joins as <paramref name="name"/> on a connection made elsewhere.</summary>
     public static async Task<ChatClient> JoinOnAsync(Socket connected, string name)
     {
-        var client = new ChatClient(connected);
+        var client = On(connected);
         Assert.StartsWith("Server-", await client.ReadLineAsync());
         await client.SendAsync($"{name} joined the server\n");
         await client.ReadUntilAsync($"{name} joined the server");
