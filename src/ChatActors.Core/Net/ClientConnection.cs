@@ -13,15 +13,10 @@ public sealed class ClientConnection(Socket socket, OutboundLimits limits)
 
     public ConnectionWriter Writer { get; } = new(socket, limits);
 
-    public System.Net.EndPoint? RemoteEndPoint => socket.RemoteEndPoint;
-
     public EnqueueResult Send(ReadOnlyMemory<byte> bytes) => Writer.TryEnqueue(bytes);
 
     public EnqueueResult Send(string text) => Writer.TryEnqueue(text);
 
     /// <inheritdoc cref="ConnectionWriter.Close"/>
     public void Close(TimeSpan drainTimeout) => Writer.Close(drainTimeout);
-
-    /// <inheritdoc cref="ConnectionWriter.Completion"/>
-    public Task Completion => Writer.Completion;
 }

@@ -34,22 +34,9 @@ public sealed class FaultRun(SoakOptions options, TextWriter console)
         var leaveNow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var running = clients.Select(client => client.RunAsync(stopTyping.Token, leaveNow.Task)).ToList();
 
-        var chatStart = clock.Elapsed;
         using var stopFaults = new CancellationTokenSource(options.Duration > Quiet ? options.Duration - Quiet : TimeSpan.Zero);
         var faults = options.Faults ? nemesis.RunAsync(stopFaults.Token) : Task.CompletedTask;
-        Task<Recovery>? recovery = null;
-        while (clock.Elapsed - chatStart < options.Duration)
-        {
-            await Task.Delay(SampleEvery);
-            memory.Add(new NodeMemorySample(clock.Elapsed, cluster.RssBytes()));
-            if (faults.IsCompleted && recovery is null)
-            {
-                recovery = RecoveryAsync(cluster, nemesis, balancer, clock);
-            }
-
-            Say(clock, $"{clients.Sum(client => client.Record.Sessions.Count(session => session.EndedAt is null))} clients joined, joins seen {clients.Sum(client => client.Record.Sessions.Count)}, faults {nemesis.Faults.Count}, node rss {memory[^1].Megabytes:0} MB, problems {tally.Problems.Values.Sum()}");
-        }
-
+        var recovery = await WatchAsync(cluster, nemesis, balancer, clock, clients, memory, faults, tally);
         await faults;
         var recovered = await (recovery ?? RecoveryAsync(cluster, nemesis, balancer, clock));
         Say(clock, "time is up: typing stops, every line is awaited, then everyone leaves");
@@ -83,6 +70,31 @@ public sealed class FaultRun(SoakOptions options, TextWriter console)
             StorageFigures.Read(cluster.DbPath, []),
             SessionRows.ByFamily(cluster.DbPath),
             clock.Elapsed);
+    }
+
+    /// <summary>
+    /// For the run's duration: samples the nodes' memory and says how the run goes; once the
+    /// faults are over, starts checking the recovery (returned, or null if they never ended).
+    /// </summary>
+    private async Task<Task<Recovery>?> WatchAsync(
+        ProcessCluster cluster, Nemesis nemesis, BalancerExchange balancer, Stopwatch clock, IReadOnlyList<FaultClient> clients, List<NodeMemorySample> memory, Task faults, Tally tally)
+    {
+        var watchStart = clock.Elapsed;
+        Task<Recovery>? recovery = null;
+        while (clock.Elapsed - watchStart < options.Duration)
+        {
+            await Task.Delay(SampleEvery);
+            memory.Add(new NodeMemorySample(clock.Elapsed, cluster.RssBytes()));
+            if (faults.IsCompleted && recovery is null)
+            {
+                recovery = RecoveryAsync(cluster, nemesis, balancer, clock);
+            }
+
+            Say(clock, $"{clients.Sum(client => client.Record.Sessions.Count(session => session.EndedAt is null))} clients joined, joins seen {clients.Sum(client => client.Record.Sessions.Count)}, faults {nemesis.Faults.Count}, node rss {memory[^1].Megabytes:0} MB, problems {tally.Problems.Values.Sum()}");
+        }
+
+
+        return recovery;
     }
 
     /// <summary>Every line said, as the clients that stayed connected have received it so far, checked until none is missing or the drain time is up.</summary>

@@ -1,8 +1,4 @@
-using System.Net.Sockets;
 using System.Text;
-using Akka.Actor;
-using ChatActors.Hosting;
-using ChatActors.Stats;
 using ChatActors.Tests.Support;
 
 namespace ChatActors.Tests.Integration;

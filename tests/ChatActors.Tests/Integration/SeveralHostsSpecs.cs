@@ -93,12 +93,11 @@ public sealed class SeveralHostsSpecs(ITestOutputHelper output)
                 runs.Add(await StartRunScriptAsync(hosts, host, postgres.Url, logs));
             }
 
-            var (joinsSent, joinsSeen) = (0, 0);
             await using var ann = await ChatClient.JoinAsync(ServerPort, "ann", NetworkHosts.Address(0));
             await using var bob = await ChatClient.JoinAsync(ServerPort, "bob", NetworkHosts.Address(1));
             // cat is a client on host 2's side of the cut: it reaches host 2 alone.
             await using var cat = await ChatClient.JoinOnAsync(await hosts.ConnectFromAsync(2, NetworkHosts.Address(2), ServerPort), "cat");
-            (joinsSent, joinsSeen) = (3, 3);
+            var joins = new Joins { Sent = 3, Seen = 3 };
 
             await hosts.CutOffAsync(2);
             var cutAt = DateTime.UtcNow;
@@ -107,43 +106,15 @@ public sealed class SeveralHostsSpecs(ITestOutputHelper output)
             // Nor does its side hand out servers of a balancer of its own: asked from inside, it refuses or says nothing.
             Assert.DoesNotMatch(@"^\('", await AskBalancerFromAsync(hosts, 2));
             // The two hosts left keep serving and counting: a join through host 0's balancer counts.
-            ChatClient? dan = null;
-            await Eventually.HoldsAsync(
-                async () =>
-                {
-                    joinsSent++;
-                    return (dan = await TryJoinThroughBalancerAsync(NetworkHosts.Address(0), $"dan{joinsSent}")) is not null;
-                },
-                "a join counted by the two hosts left",
-                TimeSpan.FromSeconds(30));
-            joinsSeen++;
-            await using var _ = dan;
+            await using var dan = await joins.JoinEventuallyAsync(
+                name => TryJoinThroughBalancerAsync(NetworkHosts.Address(0), name), "dan", "a join counted by the two hosts left", TimeSpan.FromSeconds(30));
             await Task.Delay(TimeSpan.FromSeconds(Math.Max(0, 30 - (DateTime.UtcNow - cutAt).TotalSeconds)));
             await hosts.HealAsync(2);
 
             // run.ps1 starts host 2's downed node again, and it joins the cluster once it can reach it.
-            ChatClient? eve = null;
-            await Eventually.HoldsAsync(
-                async () =>
-                {
-                    joinsSent++;
-                    return (eve = await TryJoinAsync(NetworkHosts.Address(2), $"eve{joinsSent}")) is not null;
-                },
-                "host 2 serving again after the heal",
-                TimeSpan.FromSeconds(90));
-            joinsSeen++;
-            await using var __ = eve;
-
-            string[][] counts = [];
-            await Eventually.HoldsAsync(
-                async () => (counts = [.. await postgres.RowsAsync("""SELECT "Today_Count" FROM server WHERE "Name" = 'Master'""")]) is [[var today]] && int.Parse(today) >= joinsSeen,
-                "every join a client saw in PostgreSQL",
-                TimeSpan.FromSeconds(30));
-            Assert.InRange(int.Parse(counts[0][0]), joinsSeen, joinsSent);
-
-            // One history: the stats events are numbered without a gap.
-            var numbers = (await postgres.RowsAsync("SELECT sequence_number FROM journal WHERE persistence_id = 'chat-stats' ORDER BY sequence_number")).Select(row => long.Parse(row[0])).ToList();
-            Assert.Equal(Enumerable.Range((int)numbers[0], numbers.Count).Select(n => (long)n), numbers);
+            await using var eve = await joins.JoinEventuallyAsync(
+                name => TryJoinAsync(NetworkHosts.Address(2), name), "eve", "host 2 serving again after the heal", TimeSpan.FromSeconds(90));
+            await AssertCountedOnceAsync(postgres, joins);
         }
         catch
         {
@@ -155,6 +126,23 @@ public sealed class SeveralHostsSpecs(ITestOutputHelper output)
         {
             runs.ForEach(run => run.Kill());
         }
+    }
+
+    /// <summary>
+    /// Every join a client saw is counted, and none beyond those sent; and there was one history:
+    /// the stats events are numbered without a gap.
+    /// </summary>
+    private static async Task AssertCountedOnceAsync(PostgresServer postgres, Joins joins)
+    {
+        string[][] counts = [];
+        await Eventually.HoldsAsync(
+            async () => (counts = [.. await postgres.RowsAsync("""SELECT "Today_Count" FROM server WHERE "Name" = 'Master'""")]) is [[var today]] && int.Parse(today) >= joins.Seen,
+            "every join a client saw in PostgreSQL",
+            TimeSpan.FromSeconds(30));
+        Assert.InRange(int.Parse(counts[0][0]), joins.Seen, joins.Sent);
+
+        var numbers = (await postgres.RowsAsync("SELECT sequence_number FROM journal WHERE persistence_id = 'chat-stats' ORDER BY sequence_number")).Select(row => long.Parse(row[0])).ToList();
+        Assert.Equal(Enumerable.Range((int)numbers[0], numbers.Count).Select(n => (long)n), numbers);
     }
 
     private static Task<NodeProcess> StartRunScriptAsync(NetworkHosts hosts, int host, string db, string logs)
@@ -218,6 +206,23 @@ public sealed class SeveralHostsSpecs(ITestOutputHelper output)
         {
             // Refused, reset, no answer yet, or a join that failed while the singletons move: asked again.
             return null;
+        }
+    }
+
+    /// <summary>The joins a spec sent and those whose join line a client saw.</summary>
+    private sealed class Joins
+    {
+        public int Sent { get; set; }
+
+        public int Seen { get; set; }
+
+        /// <summary>Tries a join under a new name (<paramref name="name"/> and a number) until one is seen.</summary>
+        public async Task<ChatClient> JoinEventuallyAsync(Func<string, Task<ChatClient?>> attempt, string name, string what, TimeSpan within)
+        {
+            ChatClient? joined = null;
+            await Eventually.HoldsAsync(async () => (joined = await attempt($"{name}{++Sent}")) is not null, what, within);
+            Seen++;
+            return joined!;
         }
     }
 }

@@ -1,10 +1,5 @@
-using System.Text;
 using Akka.Actor;
-using Akka.Cluster.Tools.PublishSubscribe;
-using Akka.TestKit;
 using ChatActors.Names;
-using ChatActors.Net;
-using ChatActors.Server;
 using ChatActors.Session;
 using ChatActors.Stats;
 using ChatActors.Tests.Support;

@@ -111,26 +111,13 @@ public sealed class PostgresChatStore(PostgresDatabase database) : IChatStore
             .Select(row => (string)row[0]!)
             .ToList();
 
-    private static List<object?[]> Query(NpgsqlConnection connection, string sql, params (string Name, object Value)[] parameters)
+    internal static List<object?[]> Query(NpgsqlConnection connection, string sql, params (string Name, object Value)[] parameters)
     {
         using var command = Command(connection, sql, parameters);
-        using var reader = command.ExecuteReader();
-        var rows = new List<object?[]>();
-        while (reader.Read())
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            }
-
-            rows.Add(row);
-        }
-
-        return rows;
+        return DbRows.ReadAll(command);
     }
 
-    private static int Execute(NpgsqlConnection connection, string sql, params (string Name, object Value)[] parameters)
+    internal static int Execute(NpgsqlConnection connection, string sql, params (string Name, object Value)[] parameters)
     {
         using var command = Command(connection, sql, parameters);
         return command.ExecuteNonQuery();

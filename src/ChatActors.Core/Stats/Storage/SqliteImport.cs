@@ -30,8 +30,8 @@ public static class SqliteImport
         {
             using var connection = target.Open();
             using var transaction = connection.BeginTransaction();
-            Execute(connection, "LOCK TABLE server, session IN EXCLUSIVE MODE");
-            if (Count(connection, "server") + Count(connection, "session") > 0)
+            PostgresChatStore.Execute(connection, "LOCK TABLE server, session IN EXCLUSIVE MODE");
+            if (PostgresChatStore.Query(connection, "SELECT (SELECT COUNT(*) FROM server) + (SELECT COUNT(*) FROM session)") is not [[0L]])
             {
                 throw new ChatStartupException($"{target.Name} holds counts already; a storage.db is carried over only into an empty one");
             }
@@ -54,14 +54,7 @@ public static class SqliteImport
             using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
             connection.Open();
             using var command = new SqliteCommand(sql, connection);
-            using var reader = command.ExecuteReader();
-            var rows = new List<object?[]>();
-            while (reader.Read())
-            {
-                rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? null : reader.GetValue(i)).ToArray());
-            }
-
-            return rows;
+            return DbRows.ReadAll(command);
         }
         catch (SqliteException ex)
         {
@@ -69,35 +62,18 @@ public static class SqliteImport
         }
     }
 
-    private static long Count(NpgsqlConnection connection, string table)
-    {
-        using var command = new NpgsqlCommand($"SELECT COUNT(*) FROM {table}", connection);
-        return (long)command.ExecuteScalar()!;
-    }
-
     private static void Insert(NpgsqlConnection connection, string table, string columns, object?[] row)
     {
-        var names = Enumerable.Range(0, row.Length).Select(i => $"@p{i}").ToList();
-        using var command = new NpgsqlCommand($"INSERT INTO {table} ({columns}) VALUES ({string.Join(", ", names)})", connection);
-        for (var i = 0; i < row.Length; i++)
-        {
-            // SQLite's columns take any type; PostgreSQL's take what the original schema says.
-            command.Parameters.AddWithValue(names[i], row[i] switch
-            {
-                null => DBNull.Value,
-                double value when table == "server" && i == 2 => value,
-                long value when table == "server" && i == 2 => (double)value,
-                var value when table == "server" && i >= 3 => Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture),
-                var value => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!,
-            });
-        }
-
-        command.ExecuteNonQuery();
+        var values = row.Select((value, i) => ($"p{i}", ColumnValue(table, i, value))).ToArray();
+        PostgresChatStore.Execute(connection, $"INSERT INTO {table} ({columns}) VALUES ({string.Join(", ", values.Select(value => "@" + value.Item1))})", values);
     }
 
-    private static void Execute(NpgsqlConnection connection, string sql)
+    /// <summary>SQLite's columns take any type; PostgreSQL's take what the original schema says (server: a rating, then whole counts).</summary>
+    private static object ColumnValue(string table, int column, object? value) => (table, column, value) switch
     {
-        using var command = new NpgsqlCommand(sql, connection);
-        command.ExecuteNonQuery();
-    }
+        (_, _, null) => DBNull.Value,
+        ("server", 2, _) => Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture),
+        ("server", >= 3, _) => Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture),
+        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!,
+    };
 }

@@ -197,14 +197,7 @@ public static class StorageDatabase
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = "SELECT Date, Average_Rating, Today_Count, Monthly_Count, Total_Approaches, Lost_Count FROM server";
-        using var reader = command.ExecuteReader();
-        var rows = new List<object?[]>();
-        while (reader.Read())
-        {
-            rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? null : reader.GetValue(i)).ToArray());
-        }
-
-        return LegacyCounters.Newest(rows);
+        return LegacyCounters.Newest(DbRows.ReadAll(command));
     }
 
     private static int Execute(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters) =>
