@@ -55,10 +55,14 @@ public sealed partial class NodeProcess : IAsyncDisposable
 
     /// <summary>Starts the node program on free ports with the given storage.db and options.</summary>
     public static Task<NodeProcess> StartAsync(string dbPath, params string[] options) =>
+        StartInFolderAsync(dbPath, Path.GetDirectoryName(dbPath)!, options);
+
+    /// <summary>Starts the node program on free ports in <paramref name="workingFolder"/>, with what <c>--db</c> takes (a path or a postgresql:// URL) and options.</summary>
+    public static Task<NodeProcess> StartInFolderAsync(string db, string workingFolder, params string[] options) =>
         StartAsync(
             "dotnet",
-            [Path.Combine(AppContext.BaseDirectory, "ChatActors.Node.dll"), "--db", dbPath, "--balancer-port", "0", "--server-port", "0", "--remote-port", "0", .. options],
-            Path.GetDirectoryName(dbPath)!,
+            [Path.Combine(AppContext.BaseDirectory, "ChatActors.Node.dll"), "--db", db, "--balancer-port", "0", "--server-port", "0", "--remote-port", "0", .. options],
+            workingFolder,
             ownProcessGroup: false);
 
     /// <summary>

@@ -10,7 +10,9 @@ namespace ChatActors.Names;
 /// <summary>
 /// Owns the names of the clients online in the whole cluster (a cluster singleton), so that
 /// no two sessions share one. When it starts, on a new node after a move or after a restart,
-/// it relearns every name the servers' sessions hold before it answers a claim.
+/// it relearns every name the servers' sessions hold before it answers a claim. The names of
+/// a node removed from the cluster stay taken for the downing margin: on the other side of a
+/// split, that node downs itself and turns its clients away within that time.
 /// </summary>
 public sealed class NameRegistry : ReceiveActor, IWithTimers, IWithStash
 {
@@ -20,12 +22,14 @@ public sealed class NameRegistry : ReceiveActor, IWithTimers, IWithStash
     private readonly Dictionary<IActorRef, List<string>> _departed = new();
     private readonly IActorRef _chatTopic;
     private readonly TimeSpan _relearnWindow;
+    private readonly TimeSpan _removedNodeMargin;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public NameRegistry(IActorRef chatTopic, TimeSpan relearnWindow)
+    public NameRegistry(IActorRef chatTopic, TimeSpan relearnWindow, TimeSpan removedNodeMargin)
     {
         _chatTopic = chatTopic;
         _relearnWindow = relearnWindow;
+        _removedNodeMargin = removedNodeMargin;
         Receive<ServerStatus>(Relearn);
         Receive<RelearnWindowEnded>(_ =>
         {
@@ -40,8 +44,8 @@ public sealed class NameRegistry : ReceiveActor, IWithTimers, IWithStash
 
     public IStash Stash { get; set; } = null!;
 
-    public static Props Props(IActorRef chatTopic, TimeSpan relearnWindow) =>
-        Akka.Actor.Props.Create(() => new NameRegistry(chatTopic, relearnWindow));
+    public static Props Props(IActorRef chatTopic, TimeSpan relearnWindow, TimeSpan removedNodeMargin) =>
+        Akka.Actor.Props.Create(() => new NameRegistry(chatTopic, relearnWindow, removedNodeMargin));
 
     protected override void PreStart() => ServerStatusRequest.Publish(_chatTopic, Self, Timers, _relearnWindow);
 
@@ -74,32 +78,48 @@ public sealed class NameRegistry : ReceiveActor, IWithTimers, IWithStash
         Receive<ServerStatus>(Relearn);
         Receive<Terminated>(terminated =>
         {
-            var names = _owners.Where(pair => pair.Value.Equals(terminated.ActorRef)).Select(pair => pair.Key).ToList();
-            foreach (var name in names)
+            if (!_owners.ContainsValue(terminated.ActorRef))
             {
-                _owners.Remove(name);
+                return;
+            }
+
+            if (terminated.AddressTerminated)
+            {
+                // Its node left the cluster unreachable: it may still be serving on its side of
+                // a split until it downs itself, so its names stay taken until then.
+                Timers.StartSingleTimer(terminated.ActorRef, new FreeNamesOfRemovedNode(terminated.ActorRef), _removedNodeMargin);
+                return;
             }
 
             // A session that ends releases its names and sends its own exit line, but its death
             // watch can overtake the release (which comes through a proxy). Names not released
-            // soon after belong to a session that could not say goodbye: its node died or was
-            // cut off. The others are told here.
-            if (names.Count > 0)
-            {
-                _departed[terminated.ActorRef] = names;
-                Timers.StartSingleTimer(terminated.ActorRef, new AnnounceExits(terminated.ActorRef), ReleaseGrace);
-            }
+            // soon after belong to a session that could not say goodbye. The others are told here.
+            _departed[terminated.ActorRef] = FreeNamesOf(terminated.ActorRef);
+            Timers.StartSingleTimer(terminated.ActorRef, new AnnounceExits(terminated.ActorRef), ReleaseGrace);
         });
+        Receive<FreeNamesOfRemovedNode>(free => AnnounceExitsOf(FreeNamesOf(free.Session)));
         Receive<AnnounceExits>(announce =>
         {
             if (_departed.Remove(announce.Session, out var names))
             {
-                foreach (var name in names)
-                {
-                    _chatTopic.Tell(new Publish(ChatTopic.Name, new ChatLines(Wire.EncodeLine(Wire.ExitLine(name)), ActorRefs.Nobody)));
-                }
+                AnnounceExitsOf(names);
             }
         });
+    }
+
+    private List<string> FreeNamesOf(IActorRef session)
+    {
+        var names = _owners.Where(pair => pair.Value.Equals(session)).Select(pair => pair.Key).ToList();
+        names.ForEach(name => _owners.Remove(name));
+        return names;
+    }
+
+    private void AnnounceExitsOf(List<string> names)
+    {
+        foreach (var name in names)
+        {
+            _chatTopic.Tell(new Publish(ChatTopic.Name, new ChatLines(Wire.EncodeLine(Wire.ExitLine(name)), ActorRefs.Nobody)));
+        }
     }
 
     /// <summary>A server's sessions own these names already; a session the registry already knows keeps its own.</summary>
@@ -123,4 +143,6 @@ public sealed class NameRegistry : ReceiveActor, IWithTimers, IWithStash
     }
 
     private sealed record AnnounceExits(IActorRef Session);
+
+    private sealed record FreeNamesOfRemovedNode(IActorRef Session);
 }

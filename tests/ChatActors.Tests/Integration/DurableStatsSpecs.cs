@@ -219,16 +219,19 @@ public class DurableStatsSpecs
         }
     }
 
-    [Fact]
-    public async Task A_node_killed_in_a_burst_of_approaches_joins_and_rated_leaves_counts_everything_a_client_saw_once()
+    [Theory]
+    [InlineData(TestStorage.Sqlite)]
+    [InlineData(TestStorage.Postgres)]
+    public async Task A_node_killed_in_a_burst_of_approaches_joins_and_rated_leaves_counts_everything_a_client_saw_once(string storage)
     {
+        await using var store = await TestStorage.StartAsync(storage);
         var witness = new Witness();
-        await using (var node = await NodeProcess.StartAsync(_dbPath, "--servers", "2"))
+        await using (var node = await NodeProcess.StartInFolderAsync(store.Db, store.Folder, "--servers", "2"))
         {
             var workers = Enumerable.Range(0, 12).Select(worker => Task.Run(() => RunClientsAsync(node, worker, witness))).ToList();
             await Eventually.HoldsAsync(() => witness.Completed >= 40, "forty clients through before the kill", TimeSpan.FromSeconds(60));
 
-            // Eight more clients join. Then another program locks storage.db, so that nothing
+            // Eight more clients join. Then another program locks the journal, so that nothing
             // is journaled any more, and they leave with ratings while others ask the balancer:
             // had any of them seen its outcome (a close, an answer), that outcome would be lost.
             var leavers = new List<ChatClient>();
@@ -240,9 +243,7 @@ public class DurableStatsSpecs
                 witness.Saw(w => w.JoinsSeen.Add(name));
             }
 
-            await using var holder = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_dbPath};Pooling=False");
-            holder.Open();
-            using (holder.BeginTransaction(deferred: false))
+            await using (await store.HoldJournalAsync())
             {
                 var outcomes = leavers.Select(async (leaver, i) =>
                 {
@@ -265,13 +266,13 @@ public class DurableStatsSpecs
             await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(60));
         }
 
-        await AssertEveryCountAClientSawOnceAsync(witness);
+        await AssertEveryCountAClientSawOnceAsync(store, witness);
     }
 
-    /// <summary>After a restart, storage.db holds every count a client saw once, and none that no client could have caused.</summary>
-    private async Task AssertEveryCountAClientSawOnceAsync(Witness witness)
+    /// <summary>After a restart, the storage holds every count a client saw once, and none that no client could have caused.</summary>
+    private static async Task AssertEveryCountAClientSawOnceAsync(TestStorage store, Witness witness)
     {
-        await using var restarted = await NodeProcess.StartAsync(_dbPath, "--servers", "2");
+        await using var restarted = await NodeProcess.StartInFolderAsync(store.Db, store.Folder, "--servers", "2");
         Assert.Equal(0, await restarted.InterruptAsync());
         var counts = Regex.Match(restarted.LastStatsLine()!, @"today=(\d+) month=\d+ approaches=(\d+) lost=(\d+)");
         var (today, approaches, lost) = (int.Parse(counts.Groups[1].Value), int.Parse(counts.Groups[2].Value), int.Parse(counts.Groups[3].Value));
@@ -281,7 +282,7 @@ public class DurableStatsSpecs
         Assert.InRange(lost, witness.WaitsSeen, witness.ApproachesMade - witness.AnswersSeen + witness.WaitsSeen);
 
         // Every join a client saw has its one row; no row for a join never sent, none twice.
-        var sessions = SqliteFile.Rows(_dbPath, "SELECT User, Out_Time FROM session").ToList();
+        var sessions = await store.RowsAsync("""SELECT "User", "Out_Time" FROM session""");
         var users = sessions.Select(row => row[0]).ToList();
         Assert.Equal(users.Distinct(), users);
         Assert.Subset(witness.JoinsSent, users.ToHashSet());
@@ -295,6 +296,6 @@ public class DurableStatsSpecs
 
         Assert.Equal(
             [[today.ToString(CultureInfo.InvariantCulture), approaches.ToString(CultureInfo.InvariantCulture), lost.ToString(CultureInfo.InvariantCulture)]],
-            SqliteFile.Rows(_dbPath, "SELECT Today_Count, Total_Approaches, Lost_Count FROM server"));
+            await store.RowsAsync("""SELECT "Today_Count", "Total_Approaches", "Lost_Count" FROM server"""));
     }
 }

@@ -61,6 +61,7 @@ public sealed class SeveralHostsSpecs(ITestOutputHelper output)
                 async () => await postgres.RowsAsync("""SELECT "Today_Count", "Average_Rating" FROM server WHERE "Name" = 'Master'""") is [["3", "4"]],
                 "the three joins and ann's rating in PostgreSQL",
                 TimeSpan.FromSeconds(30));
+            await AssertOneStatsWriterAtATimeAsync(postgres, writers: 2);
 
             // Host 0 started again with the same command joins the cluster that runs: one cluster, not two.
             nodes.Add(await StartNodeAsync(hosts, 0, postgres.Url));
@@ -101,13 +102,23 @@ public sealed class SeveralHostsSpecs(ITestOutputHelper output)
 
             await hosts.CutOffAsync(2);
             var cutAt = DateTime.UtcNow;
+            // From the cut on, a client on the majority's side asks for cat's name again and again.
+            var catAgain = JoinOnceFreeAsync(NetworkHosts.Address(0), "cat");
             // Host 2, cut off, downs itself and turns its clients away at once, not leaving them hanging.
             await cat.ReadToEndAsync(TimeSpan.FromSeconds(20));
+            var catGoneAt = DateTime.UtcNow;
             // Nor does its side hand out servers of a balancer of its own: asked from inside, it refuses or says nothing.
             Assert.DoesNotMatch(@"^\('", await AskBalancerFromAsync(hosts, 2));
             // The two hosts left keep serving and counting: a join through host 0's balancer counts.
             await using var dan = await joins.JoinEventuallyAsync(
                 name => TryJoinThroughBalancerAsync(NetworkHosts.Address(0), name), "dan", "a join counted by the two hosts left", TimeSpan.FromSeconds(30));
+            // Names stay unique across the split: the majority gives cat's name to another client only once host 2 has turned cat away.
+            var (catOnTheMajority, catGrantedAt) = await catAgain;
+            await using var _ = catOnTheMajority;
+            joins.Sent++;
+            joins.Seen++;
+            output.WriteLine($"cat turned away {(catGoneAt - cutAt).TotalSeconds:F1} s after the cut, its name given again {(catGrantedAt - cutAt).TotalSeconds:F1} s after");
+            Assert.True(catGrantedAt > catGoneAt, $"cat's name given on the majority's side {(catGoneAt - catGrantedAt).TotalMilliseconds:F0} ms before host 2 turned cat away");
             await Task.Delay(TimeSpan.FromSeconds(Math.Max(0, 30 - (DateTime.UtcNow - cutAt).TotalSeconds)));
             await hosts.HealAsync(2);
 
@@ -130,7 +141,7 @@ public sealed class SeveralHostsSpecs(ITestOutputHelper output)
 
     /// <summary>
     /// Every join a client saw is counted, and none beyond those sent; and there was one history:
-    /// the stats events are numbered without a gap.
+    /// the stats events are numbered without a gap, written by one stats actor at a time.
     /// </summary>
     private static async Task AssertCountedOnceAsync(PostgresServer postgres, Joins joins)
     {
@@ -141,8 +152,42 @@ public sealed class SeveralHostsSpecs(ITestOutputHelper output)
             TimeSpan.FromSeconds(30));
         Assert.InRange(int.Parse(counts[0][0]), joins.Seen, joins.Sent);
 
-        var numbers = (await postgres.RowsAsync("SELECT sequence_number FROM journal WHERE persistence_id = 'chat-stats' ORDER BY sequence_number")).Select(row => long.Parse(row[0])).ToList();
+        await AssertOneStatsWriterAtATimeAsync(postgres, writers: 1);
+    }
+
+    /// <summary>
+    /// The stats journal is numbered without a gap, and each stats actor that wrote it (its writer id,
+    /// new with every incarnation) wrote one unbroken stretch: once another took over, it never wrote again.
+    /// </summary>
+    private static async Task AssertOneStatsWriterAtATimeAsync(PostgresServer postgres, int writers)
+    {
+        var events = await postgres.RowsAsync("SELECT sequence_number, writer_uuid FROM journal WHERE persistence_id = 'chat-stats' ORDER BY sequence_number");
+        var numbers = events.Select(row => long.Parse(row[0])).ToList();
         Assert.Equal(Enumerable.Range((int)numbers[0], numbers.Count).Select(n => (long)n), numbers);
+        var stretches = events.Select(row => row[1]).Where((writer, i) => i == 0 || writer != events[i - 1][1]).ToList();
+        Assert.Equal(stretches.Distinct(), stretches);
+        Assert.Equal(writers, stretches.Count);
+    }
+
+    /// <summary>Asks for <paramref name="name"/> on the server at <paramref name="host"/> until it is given; the time is when the asking that got it was sent.</summary>
+    private static async Task<(ChatClient Client, DateTime GrantedAt)> JoinOnceFreeAsync(IPAddress host, string name)
+    {
+        var client = await ChatClient.ConnectAsync(ServerPort, to: host);
+        Assert.StartsWith("Server-", await client.ReadLineAsync());
+        var askedAt = DateTime.UtcNow;
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                askedAt = DateTime.UtcNow;
+                await client.SendAsync($"{name} joined the server\n");
+                var answer = await client.ReadLineAsync(TimeSpan.FromSeconds(20));
+                Assert.Contains(answer, new[] { $"{name} joined the server", $"ERROR name in use: {name}" });
+                return answer == $"{name} joined the server";
+            },
+            $"{name}'s name free on the majority's side",
+            TimeSpan.FromSeconds(40),
+            every: TimeSpan.FromMilliseconds(100));
+        return (client, askedAt);
     }
 
     private static Task<NodeProcess> StartRunScriptAsync(NetworkHosts hosts, int host, string db, string logs)

@@ -11,11 +11,14 @@ public class StatsJournalSpecs
 {
     private readonly string _dbPath = TestNode.NewDatabasePath();
 
-    [Fact]
-    public async Task A_user_who_leaves_unrated_and_rejoins_in_the_same_second_gets_the_rating_on_the_second_row_only()
+    [Theory]
+    [InlineData(TestStorage.Sqlite)]
+    [InlineData(TestStorage.Postgres)]
+    public async Task A_user_who_leaves_unrated_and_rejoins_in_the_same_second_gets_the_rating_on_the_second_row_only(string storage)
     {
+        await using var store = await TestStorage.StartAsync(storage);
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 15, 4, 5, TimeSpan.Zero));
-        await using var node = await ChatNode.StartAsync(TestNode.Config(servers: 1, dbPath: _dbPath, extraHocon: "chat-actors.db-flush-interval = 50ms"), clock);
+        await using var node = await ChatNode.StartAsync(TestNode.Config(servers: 1, dbPath: store.Db, extraHocon: "chat-actors.db-flush-interval = 50ms"), clock);
         await using (var first = await ChatClient.JoinAsync(node.ServerPorts[0], "ann"))
         {
             await first.SendAsync("stop\n");
@@ -30,18 +33,22 @@ public class StatsJournalSpecs
 
         var joinedAt = Stats.StorageFormat.Time(clock.GetLocalNow().DateTime);
         await Eventually.HoldsAsync(
-            () => SqliteFile.Rows(_dbPath, "SELECT Out_Time FROM session WHERE Out_Time <> '0'").Count == 1,
-            "the rated leave in storage.db");
+            async () => (await store.RowsAsync("""SELECT "Out_Time" FROM session WHERE "Out_Time" <> '0'""")).Count == 1,
+            "the rated leave in the session table");
+        // Out_Time "0" sorts first: the unrated leave was the first join's.
         Assert.Equal(
             [["ann", joinedAt, "0"], ["ann", joinedAt, joinedAt]],
-            SqliteFile.Rows(_dbPath, "SELECT User, In_Time, Out_Time FROM session ORDER BY rowid"));
+            await store.RowsAsync("""SELECT "User", "In_Time", "Out_Time" FROM session ORDER BY "Out_Time" """));
     }
 
-    [Fact]
-    public async Task The_journal_forgets_what_a_snapshot_and_storage_db_both_hold_and_the_counts_stay()
+    [Theory]
+    [InlineData(TestStorage.Sqlite)]
+    [InlineData(TestStorage.Postgres)]
+    public async Task The_journal_forgets_what_a_snapshot_and_storage_db_both_hold_and_the_counts_stay(string storage)
     {
+        await using var store = await TestStorage.StartAsync(storage);
         const string snapshotEvery10 = "chat-actors { stats-snapshot-interval = 10, db-flush-interval = 50ms }";
-        await using (var node = await TestNode.StartAsync(servers: 1, dbPath: _dbPath, extraHocon: snapshotEvery10))
+        await using (var node = await TestNode.StartAsync(servers: 1, dbPath: store.Db, extraHocon: snapshotEvery10))
         {
             for (var i = 0; i < 35; i++)
             {
@@ -50,16 +57,16 @@ public class StatsJournalSpecs
 
             // Snapshots at 10, 20 and 30; the journal keeps event 30 (as the highest it has forgotten) and 31 to 35.
             await Eventually.HoldsAsync(
-                () => SqliteFile.Rows(_dbPath, "SELECT COUNT(*) FROM journal") is [["6"]],
+                async () => await store.RowsAsync("SELECT COUNT(*) FROM journal") is [["6"]],
                 "the journal trimmed behind the snapshot of event 30");
         }
 
-        await using var restarted = await TestNode.StartAsync(servers: 1, dbPath: _dbPath, extraHocon: snapshotEvery10);
+        await using var restarted = await TestNode.StartAsync(servers: 1, dbPath: store.Db, extraHocon: snapshotEvery10);
         Assert.Equal(35, (await TestCluster.StatsAsync(restarted)).TotalApproaches);
         Assert.NotNull(await ChatClient.AskBalancerAsync(restarted.BalancerPort));
         await Eventually.HoldsAsync(
-            () => SqliteFile.Rows(_dbPath, "SELECT Total_Approaches FROM server") is [["36"]],
-            "the 36th approach in storage.db");
+            async () => await store.RowsAsync("""SELECT "Total_Approaches" FROM server""") is [["36"]],
+            "the 36th approach in the server table");
     }
 
     [Fact]

@@ -5,7 +5,8 @@ public static class Eventually
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(25);
 
-    public static async Task HoldsAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    /// <param name="every">How often to ask: more seldom than the default where each asking is a client's line, paced by the server.</param>
+    public static async Task HoldsAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, TimeSpan? every = null)
     {
         using var expired = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
         while (!await condition())
@@ -15,7 +16,7 @@ public static class Eventually
                 Assert.Fail($"never happened: {what}");
             }
 
-            await Task.Delay(PollInterval);
+            await Task.Delay(every ?? PollInterval);
         }
     }
 

@@ -14,7 +14,7 @@ public class NameRegistrySpecs : Akka.TestKit.Xunit2.TestKit
     private (IActorRef Registry, TestProbe ChatTopic, TestProbe Alice) StartWithAlice()
     {
         var chatTopic = CreateTestProbe();
-        var registry = Sys.ActorOf(NameRegistry.Props(chatTopic, TimeSpan.Zero));
+        var registry = Sys.ActorOf(NameRegistry.Props(chatTopic, TimeSpan.Zero, TimeSpan.Zero));
         chatTopic.ExpectMsg<Publish>(publish => publish.Message is ReportServerStatus);
         var alice = CreateTestProbe();
         registry.Tell(new ClaimName("alice"), alice);
@@ -25,7 +25,7 @@ public class NameRegistrySpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void A_name_belongs_to_one_session_until_it_releases_it()
     {
-        var registry = Sys.ActorOf(NameRegistry.Props(CreateTestProbe(), TimeSpan.Zero));
+        var registry = Sys.ActorOf(NameRegistry.Props(CreateTestProbe(), TimeSpan.Zero, TimeSpan.Zero));
         var alice = CreateTestProbe();
         var other = CreateTestProbe();
 
@@ -83,7 +83,7 @@ public class NameRegistrySpecs : Akka.TestKit.Xunit2.TestKit
     public void A_registry_that_starts_relearns_the_names_the_servers_hold_before_it_answers()
     {
         var chatTopic = CreateTestProbe();
-        var registry = Sys.ActorOf(NameRegistry.Props(chatTopic, TimeSpan.FromMilliseconds(300)));
+        var registry = Sys.ActorOf(NameRegistry.Props(chatTopic, TimeSpan.FromMilliseconds(300), TimeSpan.Zero));
         var report = chatTopic.ExpectMsg<Publish>(publish => publish.Message is ReportServerStatus);
         var replyTo = ((ReportServerStatus)report.Message).ReplyTo;
 
