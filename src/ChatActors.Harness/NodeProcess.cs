@@ -57,11 +57,11 @@ public sealed partial class NodeProcess : IAsyncDisposable
     public static Task<NodeProcess> StartAsync(string dbPath, params string[] options) =>
         StartInFolderAsync(dbPath, Path.GetDirectoryName(dbPath)!, options);
 
-    /// <summary>Starts the node program on free ports in <paramref name="workingFolder"/>, with what <c>--db</c> takes (a path or a postgresql:// URL) and options.</summary>
+    /// <summary>Starts the node program on free ports in <paramref name="workingFolder"/>, with what <c>--db</c> takes (a path or a postgresql:// URL) and options; without an admin port unless they give one.</summary>
     public static Task<NodeProcess> StartInFolderAsync(string db, string workingFolder, params string[] options) =>
         StartAsync(
             "dotnet",
-            [Path.Combine(AppContext.BaseDirectory, "ChatActors.Node.dll"), "--db", db, "--balancer-port", "0", "--server-port", "0", "--remote-port", "0", .. options],
+            [Path.Combine(AppContext.BaseDirectory, "ChatActors.Node.dll"), "--db", db, "--balancer-port", "0", "--server-port", "0", "--remote-port", "0", "--admin-port", "0", .. options],
             workingFolder,
             ownProcessGroup: false);
 

@@ -16,6 +16,7 @@ public static class NodeProgram
         "servers", "algorithm", "approach", "capacity", "db",
         "balancer-port", "server-port", "remote-port", "bind-host", "advertised-host", "config",
         "seed-nodes", "first-server", "balancer-edge", "watch-pids", "log-file", "log-to-console", "live-view", "verbose", "import-db",
+        "admin-port", "admin-host", "admin-port-given", "admin-token",
     ];
 
     private static readonly TimeSpan ParentPollInterval = TimeSpan.FromMilliseconds(500);
@@ -147,6 +148,11 @@ public static class NodeProgram
         foreach (var (server, port) in node.Endpoints.ServerNames.Zip(node.ServerPorts))
         {
             await output.WriteLineAsync($"  {server}: {host}:{port}");
+        }
+
+        if (node.AdminEndpoint is { } admin)
+        {
+            await output.WriteLineAsync($"ChatActors dashboard: http://{admin}/ (metrics: /metrics, health: /health/ready)");
         }
 
         await output.WriteLineAsync("Press Ctrl+C to stop.");

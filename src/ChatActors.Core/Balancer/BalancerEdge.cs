@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
+using ChatActors.Admin;
 using Akka.Event;
 using ChatActors.Live;
 using ChatActors.Net;
@@ -30,6 +31,7 @@ public sealed class BalancerEdge : ReceiveActor, IWithTimers
     private readonly CountWaits _counting;
     private readonly AddressLimits _limits;
     private readonly IActorRef _liveFeed;
+    private readonly ChatMetrics _metrics;
     private readonly IActorRef _refusals;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _accepting = new();
@@ -37,7 +39,7 @@ public sealed class BalancerEdge : ReceiveActor, IWithTimers
     private readonly List<IActorRef> _awaitingListening = [];
 
     /// <param name="liveFeed">The mediator of the live-view topic, told of every client turned away.</param>
-    public BalancerEdge(Socket listener, IActorRef balancer, IActorRef stats, TimeSpan replyTimeout, CountWaits counting, AddressLimits limits, IActorRef liveFeed)
+    public BalancerEdge(Socket listener, IActorRef balancer, IActorRef stats, TimeSpan replyTimeout, CountWaits counting, AddressLimits limits, IActorRef liveFeed, ChatMetrics metrics)
     {
         _listener = listener;
         _balancer = balancer;
@@ -46,7 +48,8 @@ public sealed class BalancerEdge : ReceiveActor, IWithTimers
         _counting = counting;
         _limits = limits;
         _liveFeed = liveFeed;
-        _refusals = Context.ActorOf(ConnectionRefusals.Props(stats, counting, atBalancer: true, "The balancer"), "refusals");
+        _metrics = metrics;
+        _refusals = Context.ActorOf(ConnectionRefusals.Props(stats, counting, atBalancer: true, "The balancer", metrics), "refusals");
 
         WaitingForServers();
     }
@@ -54,8 +57,8 @@ public sealed class BalancerEdge : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <param name="listener">A bound socket, not listening yet; the actor owns it from now on.</param>
-    public static Props Props(Socket listener, IActorRef balancer, IActorRef stats, TimeSpan replyTimeout, CountWaits counting, AddressLimits limits, IActorRef liveFeed) =>
-        Akka.Actor.Props.Create(() => new BalancerEdge(listener, balancer, stats, replyTimeout, counting, limits, liveFeed));
+    public static Props Props(Socket listener, IActorRef balancer, IActorRef stats, TimeSpan replyTimeout, CountWaits counting, AddressLimits limits, IActorRef liveFeed, ChatMetrics metrics) =>
+        Akka.Actor.Props.Create(() => new BalancerEdge(listener, balancer, stats, replyTimeout, counting, limits, liveFeed, metrics));
 
     private static TimeSpan Now => TimeSpan.FromMilliseconds(Environment.TickCount64);
 
@@ -164,6 +167,8 @@ public sealed class BalancerEdge : ReceiveActor, IWithTimers
                 _log.Warning("An approach could not be counted; the client got no reply");
                 return;
             }
+
+            _metrics.Approached(turnedAway);
 
             if (turnedAway)
             {

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Hosting;
+using ChatActors.Admin;
 using ChatActors.Hosting.Settings;
 using ChatActors.Stats;
 
@@ -23,15 +24,17 @@ public static class BalancerHosting
                 (_, registry, _) => BalancerActor.Props(
                     settings.Algorithm, timeouts.ReservationTimeout, limits.AddressLimits.ReservationsPerAddress, registry.Get<DistributedPubSub>(), timeouts.RelearnWindow, clock),
                 new ClusterSingletonOptions())
-            .WithActors((system, registry) => registry.Register<ConnectionGate>(
-                system.ActorOf(ConnectionGate.Props(limits.AddressLimits, registry.Get<CountingGate>(), settings.Storage.Counting), "connection-gate")));
+            .WithActors((system, registry, resolver) => registry.Register<ConnectionGate>(system.ActorOf(
+                ConnectionGate.Props(limits.AddressLimits, registry.Get<CountingGate>(), settings.Storage.Counting, resolver.GetService<ChatMetrics>()),
+                "connection-gate")));
     }
 
     /// <summary>
     /// The balancer's TCP edge on this node. With servers of its own the balancer knows one, so
     /// the edge is awaited until its port answers; a node without servers hands out those of others.
     /// </summary>
-    public static async Task<IActorRef> StartEdgeAsync(ActorSystem system, IActorRegistry registry, Socket listener, ChatSettings settings, bool hasServers, TimeSpan within)
+    public static async Task<IActorRef> StartEdgeAsync(
+        ActorSystem system, IActorRegistry registry, Socket listener, ChatSettings settings, ChatMetrics metrics, bool hasServers, TimeSpan within)
     {
         var edge = system.ActorOf(
             BalancerEdge.Props(
@@ -41,7 +44,8 @@ public static class BalancerHosting
                 settings.Timeouts.BalancerReplyTimeout,
                 settings.Storage.Counting,
                 settings.Limits.AddressLimits,
-                registry.Get<DistributedPubSub>()),
+                registry.Get<DistributedPubSub>(),
+                metrics),
             "balancer-edge");
         if (hasServers)
         {

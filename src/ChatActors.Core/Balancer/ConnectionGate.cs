@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
+using ChatActors.Admin;
 using ChatActors.Protocol;
 using ChatActors.Stats;
 
@@ -28,10 +29,10 @@ public sealed class ConnectionGate : ReceiveActor
     private readonly IActorRef _refusals;
     private readonly Dictionary<IActorRef, Dictionary<IPAddress, int>> _byServer = new();
 
-    public ConnectionGate(AddressLimits limits, IActorRef stats, CountWaits counting)
+    public ConnectionGate(AddressLimits limits, IActorRef stats, CountWaits counting, ChatMetrics metrics)
     {
         _limits = limits;
-        _refusals = Context.ActorOf(ConnectionRefusals.Props(stats, counting, atBalancer: false, "This node"), "refusals");
+        _refusals = Context.ActorOf(ConnectionRefusals.Props(stats, counting, atBalancer: false, "This node", metrics), "refusals");
 
         Receive<AdmitConnection>(Admit);
         Receive<GatedConnectionClosed>(closed => Release(Sender, closed.Address));
@@ -39,8 +40,8 @@ public sealed class ConnectionGate : ReceiveActor
         Receive<Terminated>(terminated => _byServer.Remove(terminated.ActorRef));
     }
 
-    public static Props Props(AddressLimits limits, IActorRef stats, CountWaits counting) =>
-        Akka.Actor.Props.Create(() => new ConnectionGate(limits, stats, counting));
+    public static Props Props(AddressLimits limits, IActorRef stats, CountWaits counting, ChatMetrics metrics) =>
+        Akka.Actor.Props.Create(() => new ConnectionGate(limits, stats, counting, metrics));
 
     private void Admit(AdmitConnection admit)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
+using ChatActors.Admin;
 using Akka.Event;
 using ChatActors.Stats;
 
@@ -24,17 +25,19 @@ public sealed class ConnectionRefusals : ReceiveActor, IWithTimers
     private readonly CountWaits _counting;
     private readonly bool _atBalancer;
     private readonly string _refuser;
+    private readonly ChatMetrics _metrics;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private List<RefuseConnection> _waiting = [];
 
     /// <param name="atBalancer">True for the balancer edge: each refusal is an approach as well as a lost client.</param>
     /// <param name="refuser">Who refuses, as the log line names it.</param>
-    public ConnectionRefusals(IActorRef stats, CountWaits counting, bool atBalancer, string refuser)
+    public ConnectionRefusals(IActorRef stats, CountWaits counting, bool atBalancer, string refuser, ChatMetrics metrics)
     {
         _stats = stats;
         _counting = counting;
         _atBalancer = atBalancer;
         _refuser = refuser;
+        _metrics = metrics;
 
         Receive<RefuseConnection>(refusal =>
         {
@@ -50,8 +53,8 @@ public sealed class ConnectionRefusals : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IActorRef stats, CountWaits counting, bool atBalancer, string refuser) =>
-        Akka.Actor.Props.Create(() => new ConnectionRefusals(stats, counting, atBalancer, refuser));
+    public static Props Props(IActorRef stats, CountWaits counting, bool atBalancer, string refuser, ChatMetrics metrics) =>
+        Akka.Actor.Props.Create(() => new ConnectionRefusals(stats, counting, atBalancer, refuser, metrics));
 
     protected override void PostStop()
     {
@@ -72,13 +75,18 @@ public sealed class ConnectionRefusals : ReceiveActor, IWithTimers
         var shown = string.Join(", ", byAddress.Take(AddressesLogged).Select(group => $"{group.Key} x{group.Count()}"));
         var more = byAddress.Count > AddressesLogged ? $" and {byAddress.Count - AddressesLogged} more addresses" : string.Empty;
         _log.Warning("{0} refused {1} connections in the last second (limits per address): {2}{3}", _refuser, refused.Count, shown, more);
-        _ = AnswerAsync(refused, _stats, _counting, _atBalancer);
+        _ = AnswerAsync(refused, _stats, _counting, _atBalancer, _metrics);
     }
 
     /// <summary>Runs outside the actor: it gets everything it touches as arguments.</summary>
-    private static async Task AnswerAsync(List<RefuseConnection> refused, IActorRef stats, CountWaits counting, bool atBalancer)
+    private static async Task AnswerAsync(List<RefuseConnection> refused, IActorRef stats, CountWaits counting, bool atBalancer, ChatMetrics metrics)
     {
         var counted = await counting.IsCountedAsync(stats, deadline => new CountRefusedConnections(refused.Count, atBalancer, deadline));
+        if (counted)
+        {
+            metrics.Refused(refused.Count, atBalancer);
+        }
+
         await Task.WhenAll(refused.Select(refusal => CloseAsync(refusal, counted)));
     }
 

@@ -4,6 +4,7 @@ using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
+using ChatActors.Admin;
 using ChatActors.Balancer;
 using ChatActors.Hosting.Logging;
 using ChatActors.Hosting.Settings;
@@ -36,16 +37,25 @@ public static class ChatHost
         try
         {
             var legacyCounters = PrepareStorage(settings);
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            var admin = AdminPlan.For(settings.Admin);
+            var web = admin.Endpoint is { } endpoint ? AdminHosting.CreateBuilder(endpoint) : null;
+            IHostApplicationBuilder builder = web is not null ? web : Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             builder.Logging.ClearProviders();
             logging?.Invoke(builder.Logging, settings);
             builder.Services.Configure<ConsoleLifetimeOptions>(options => options.SuppressStatusMessages = true);
             // Leaves are journaled and storage.db flushed before the node stops; Akka's phases time that.
             builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromMinutes(3));
-            builder.Services.AddSingleton(settings).AddSingleton(listeners).AddSingleton(clock);
+            builder.Services.AddSingleton(settings).AddSingleton(listeners).AddSingleton(clock).AddSingleton(admin);
+            builder.Services.AddMetrics().AddSingleton<ChatMetrics>();
             builder.Services.AddAkka(ChatSettings.SystemName, akka => akka.WithChatNode(config, settings, legacyCounters, clock));
             builder.Services.AddSingleton<ChatNodeService>().AddHostedService(services => services.GetRequiredService<ChatNodeService>());
-            return builder.Build();
+            var host = web is null ? ((HostApplicationBuilder)builder).Build() : AdminHosting.Build(web);
+            if (admin.Notice is { } notice)
+            {
+                host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AdminPlan)).LogWarning("{Notice}", notice);
+            }
+
+            return host;
         }
         catch
         {

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
 using Akka.Hosting;
+using ChatActors.Admin;
 using ChatActors.Hosting.Settings;
 using ChatActors.Stats;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,6 +41,9 @@ public sealed class ChatNode : IAsyncDisposable
     public int BalancerPort => Endpoints.BalancerPort;
 
     public IReadOnlyList<int> ServerPorts => Endpoints.ServerPorts;
+
+    /// <summary>Where the admin port (metrics, health, dashboard) listens; null when this node has none.</summary>
+    public System.Net.IPEndPoint? AdminEndpoint => _host.Services.GetRequiredService<AdminPlan>().Endpoint;
 
     /// <summary>The proxy of the stats singleton.</summary>
     public IActorRef Stats => _host.Services.GetRequiredService<IRequiredActor<StatsActor>>().ActorRef;

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Hosting;
+using ChatActors.Admin;
 using ChatActors.Balancer;
 using ChatActors.Hosting.Settings;
 using ChatActors.Server;
@@ -20,7 +21,7 @@ public sealed record NodeEndpoints(int BalancerPort, IReadOnlyList<int> ServerPo
 /// adds their stops to the coordinated shutdown. The host stops the node through Akka's
 /// coordinated shutdown (<see cref="NodeShutdown"/>).
 /// </summary>
-public sealed class ChatNodeService(ActorSystem system, ActorRegistry registry, ChatSettings settings, NodeListeners listeners, TimeProvider clock) : IHostedService
+public sealed class ChatNodeService(ActorSystem system, ActorRegistry registry, ChatSettings settings, NodeListeners listeners, TimeProvider clock, ChatMetrics metrics) : IHostedService
 {
     private static readonly TimeSpan StartWithin = TimeSpan.FromSeconds(20);
 
@@ -29,11 +30,11 @@ public sealed class ChatNodeService(ActorSystem system, ActorRegistry registry, 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await ClusterJoin.JoinAsync(system, settings.Network.SeedNodes, StartWithin, cancellationToken);
-        var running = await ServerHosting.StartServersAsync(system, registry, settings, listeners.Servers, clock, StartWithin);
+        var running = await ServerHosting.StartServersAsync(system, registry, settings, listeners.Servers, clock, metrics, StartWithin);
         var edgeListener = listeners.BindSharedEdge();
         var edge = edgeListener is null
             ? null
-            : await BalancerHosting.StartEdgeAsync(system, registry, edgeListener, settings, hasServers: running.Servers.Count > 0, StartWithin);
+            : await BalancerHosting.StartEdgeAsync(system, registry, edgeListener, settings, metrics, hasServers: running.Servers.Count > 0, StartWithin);
         listeners.HandOver();
         NodeShutdown.Register(system, edge, running.Servers, settings.HoldsStorage ? registry.Get<StatsActor>() : null);
         Endpoints = new NodeEndpoints(

@@ -10,7 +10,8 @@ namespace ChatActors.Live;
 /// <param name="Node">The node it runs on, as host:port of Akka.Remote.</param>
 /// <param name="Online">Its joined clients.</param>
 /// <param name="LastJoined">The client who joined it last; null before the first.</param>
-public sealed record ServerShown(IActorRef Server, string Name, string Node, int Port, int Capacity, int Online, string? LastJoined) : IChatMessage;
+/// <param name="LinesSeen">The chat lines it has had to hand out since it started: every server sees every line of the cluster, so this grows by the cluster's lines (sent at most once a second while they flow).</param>
+public sealed record ServerShown(IActorRef Server, string Name, string Node, int Port, int Capacity, int Online, string? LastJoined, long LinesSeen) : IChatMessage;
 
 /// <summary>One line of the live view's rolling log: a join, a leave, a client turned away.</summary>
 public sealed record LiveEvent(DateTime At, string Text) : IChatMessage;

@@ -38,8 +38,8 @@ public sealed class ChatSerializer : SerializerWithStringManifest
         Add("balancer.servers-serving", ServersServing.Instance);
         Add<ServerShown>(
             "live.server",
-            (w, m) => { w.Ref(m.Server); w.String(m.Name); w.String(m.Node); w.Int(m.Port); w.Int(m.Capacity); w.Int(m.Online); w.String(m.LastJoined ?? string.Empty); },
-            r => new ServerShown(r.Ref(), r.String(), r.String(), r.Int(), r.Int(), r.Int(), r.String() is { Length: > 0 } last ? last : null));
+            (w, m) => { w.Ref(m.Server); w.String(m.Name); w.String(m.Node); w.Int(m.Port); w.Int(m.Capacity); w.Int(m.Online); w.String(m.LastJoined ?? string.Empty); w.Long(m.LinesSeen); },
+            r => new ServerShown(r.Ref(), r.String(), r.String(), r.Int(), r.Int(), r.Int(), r.String() is { Length: > 0 } last ? last : null, r.Long()));
         Add<LiveEvent>("live.event", (w, m) => { w.Time(m.At); w.String(m.Text); }, r => new LiveEvent(r.Time(), r.String()));
         Add<ShowLiveView>("live.show", (w, m) => w.Ref(m.ReplyTo), r => new ShowLiveView(r.Ref()));
         Add<AllocateServerIndices>("balancer.allocate", (w, m) => w.Int(m.Count), r => new AllocateServerIndices(r.Int()));

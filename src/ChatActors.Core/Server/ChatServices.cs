@@ -1,4 +1,5 @@
 using Akka.Actor;
+using ChatActors.Admin;
 
 namespace ChatActors.Server;
 
@@ -8,4 +9,5 @@ namespace ChatActors.Server;
 /// <param name="ChatTopic">The DistributedPubSub mediator that carries the chat topic (a probe in unit specs).</param>
 /// <param name="LiveFeed">The mediator again, for the live-view topic (<see cref="LiveViewTopic"/>); <see cref="ActorRefs.Nobody"/> where nobody watches.</param>
 /// <param name="Clock">The clock of the sessions' flood control (a fake one in specs).</param>
-public sealed record ChatServices(IActorRef Names, IActorRef Stats, IActorRef ChatTopic, IActorRef LiveFeed, TimeProvider Clock);
+/// <param name="Metrics">The node's instruments (/metrics).</param>
+public sealed record ChatServices(IActorRef Names, IActorRef Stats, IActorRef ChatTopic, IActorRef LiveFeed, TimeProvider Clock, ChatMetrics Metrics);

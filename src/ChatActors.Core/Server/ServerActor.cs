@@ -21,8 +21,10 @@ namespace ChatActors.Server;
 /// the node's <see cref="ConnectionGate"/> lets it in.
 /// On <see cref="StopServing"/> it ends its sessions and stops after the last one.
 /// </summary>
-public sealed class ServerActor : ReceiveActor, IWithStash
+public sealed class ServerActor : ReceiveActor, IWithStash, IWithTimers
 {
+    private static readonly TimeSpan LinesShownEvery = TimeSpan.FromSeconds(1);
+
     private readonly ServerSettings _settings;
     private readonly Socket _listener;
     private readonly IActorRef _balancer;
@@ -43,6 +45,7 @@ public sealed class ServerActor : ReceiveActor, IWithStash
     private long _sessionsStarted;
     private long _onlineVersion;
     private string? _lastJoined;
+    private long _linesSeen;
 
     public ServerActor(ServerSettings settings, Socket listener, IActorRef balancer, IActorRef gate, ChatServices services)
     {
@@ -59,6 +62,8 @@ public sealed class ServerActor : ReceiveActor, IWithStash
     }
 
     public IStash Stash { get; set; } = null!;
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     /// <param name="listener">A bound socket, not listening yet; the actor owns it from now on.</param>
     /// <param name="gate">The node's <see cref="ConnectionGate"/>.</param>
@@ -114,6 +119,7 @@ public sealed class ServerActor : ReceiveActor, IWithStash
     private void Serving()
     {
         Receive<ChatLines>(FanOut);
+        Receive<ShowLines>(_ => LiveViewTopic.Publish(_services.LiveFeed, Shown));
         Receive<TopicProbe>(_ => { });
         Receive<AwaitServing>(_ => Sender.Tell(new ServerServing(_settings.Name, Port)));
         Receive<ConnectionAccepted>(accepted =>
@@ -134,6 +140,7 @@ public sealed class ServerActor : ReceiveActor, IWithStash
         {
             _members[Sender] = new Member(joined.Name, _connections[Sender].Writer);
             _lastJoined = joined.Name;
+            _services.Metrics.OnlineChanged(_settings.Name, 1);
             _log.Info("{0} joined {1}", joined.Name, _settings.Name);
             Happened($"{joined.Name} joined {_settings.Name}");
             ReportOnline();
@@ -192,12 +199,27 @@ public sealed class ServerActor : ReceiveActor, IWithStash
 
     private void FanOut(ChatLines lines)
     {
+        var delivered = 0;
         foreach (var (session, member) in _members)
         {
-            if (!session.Equals(lines.Excluded) && member.Writer.TryEnqueue(lines.Bytes) == EnqueueResult.Overflowed)
+            if (session.Equals(lines.Excluded))
+            {
+                continue;
+            }
+
+            delivered++;
+            if (member.Writer.TryEnqueue(lines.Bytes) == EnqueueResult.Overflowed)
             {
                 session.Tell(OutboundOverflowed.Instance);
             }
+        }
+
+        var count = lines.Bytes.AsSpan().Count((byte)'\n');
+        _services.Metrics.Sent(delivered * count, delivered * lines.Bytes.Length);
+        _linesSeen += count;
+        if (!Timers.IsTimerActive(ShowLines.Instance))
+        {
+            Timers.StartSingleTimer(ShowLines.Instance, ShowLines.Instance, LinesShownEvery);
         }
     }
 
@@ -209,7 +231,7 @@ public sealed class ServerActor : ReceiveActor, IWithStash
         {
             _log.Info("{0} is full: turned away {1}", _settings.Name, socket.RemoteEndPoint);
             Happened($"a client was turned away: {_settings.Name} is full");
-            _ = TurnAwayAsync(connection, _services.Stats, _settings.Session);
+            _ = TurnAwayAsync(connection, _services, _settings.Session);
             if (gatedAddress is not null)
             {
                 _gate.Tell(new GatedConnectionClosed(gatedAddress));
@@ -236,10 +258,11 @@ public sealed class ServerActor : ReceiveActor, IWithStash
     }
 
     /// <summary>The client sees <c>Server busy</c> only once it is counted lost; uncounted, the connection just closes.</summary>
-    private static async Task TurnAwayAsync(ClientConnection connection, IActorRef stats, SessionSettings settings)
+    private static async Task TurnAwayAsync(ClientConnection connection, ChatServices services, SessionSettings settings)
     {
-        if (await settings.Counting.IsCountedAsync(stats, deadline => new CountLostClient(deadline)))
+        if (await settings.Counting.IsCountedAsync(services.Stats, deadline => new CountLostClient(deadline)))
         {
+            services.Metrics.TurnedAway("server_full");
             connection.Send(Wire.ServerBusy);
         }
 
@@ -250,6 +273,7 @@ public sealed class ServerActor : ReceiveActor, IWithStash
     {
         if (_members.Remove(session, out var member))
         {
+            _services.Metrics.OnlineChanged(_settings.Name, -1);
             _log.Info("{0} left {1}", member.Name, _settings.Name);
             Happened($"{member.Name} left {_settings.Name}");
             ReportOnline();
@@ -287,9 +311,14 @@ public sealed class ServerActor : ReceiveActor, IWithStash
     }
 
     /// <summary>This server as the live view shows it.</summary>
-    private ServerShown Shown => new(Self, _settings.Name, _node, Port, _settings.Capacity, _members.Count, _lastJoined);
+    private ServerShown Shown => new(Self, _settings.Name, _node, Port, _settings.Capacity, _members.Count, _lastJoined, _linesSeen);
 
     private void Happened(string text) => LiveViewTopic.Publish(_services.LiveFeed, new LiveEvent(DateTime.Now, text));
 
     private sealed record Member(string Name, ConnectionWriter Writer);
+
+    private sealed record ShowLines
+    {
+        public static readonly ShowLines Instance = new();
+    }
 }

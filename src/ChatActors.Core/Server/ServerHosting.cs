@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Hosting;
+using ChatActors.Admin;
 using ChatActors.Balancer;
 using ChatActors.Hosting.Settings;
 using ChatActors.Names;
@@ -20,7 +21,7 @@ public static class ServerHosting
     /// returns when each is subscribed, registered with the balancer and accepting.
     /// </summary>
     public static async Task<RunningServers> StartServersAsync(
-        ActorSystem system, IActorRegistry registry, ChatSettings settings, IReadOnlyList<Socket> listeners, TimeProvider clock, TimeSpan within)
+        ActorSystem system, IActorRegistry registry, ChatSettings settings, IReadOnlyList<Socket> listeners, TimeProvider clock, ChatMetrics metrics, TimeSpan within)
     {
         if (listeners.Count == 0)
         {
@@ -34,7 +35,7 @@ public static class ServerHosting
         var readiness = system.ActorOf(TopicReadiness.Props(mediator), "topic-readiness");
         await readiness.Ask<TopicReady>(AwaitTopicReady.Instance, within);
 
-        var services = new ChatServices(registry.Get<NameRegistry>(), registry.Get<CountingGate>(), mediator, mediator, clock);
+        var services = new ChatServices(registry.Get<NameRegistry>(), registry.Get<CountingGate>(), mediator, mediator, clock, metrics);
         var servers = new List<IActorRef>();
         var names = new List<string>();
         for (var i = 0; i < listeners.Count; i++)

@@ -21,6 +21,7 @@ public sealed partial class ClientSession
                 break;
             case OutboundOverflowed:
                 _log.Warning("{0} on {1} did not read its messages and was disconnected", _name, _settings.ServerName);
+                _metrics.ReaderCutOff();
                 Leave(rating: null);
                 break;
             case EndSession:
@@ -45,7 +46,11 @@ public sealed partial class ClientSession
     {
         switch (message)
         {
-            case Counted or CountRefused:
+            case Counted:
+                _metrics.LeaveCounted(_leaveRating);
+                Context.Stop(Self);
+                break;
+            case CountRefused:
                 Context.Stop(Self);
                 break;
             case LeaveTimedOut:
@@ -91,6 +96,7 @@ public sealed partial class ClientSession
 
     private void Leave(double? rating)
     {
+        _leaveRating = rating;
         EndChat(rating);
         Context.Parent.Tell(SessionLeft.Instance);
         Timers.StartSingleTimer(AnswerTimerKey, LeaveTimedOut.Instance, _settings.Counting.AnswerWithin);

@@ -10,9 +10,17 @@ public sealed partial class ClientSession
     private const string ReadTimerKey = "read";
     private const string LinesTimerKey = "lines";
 
-    void IInputControl.ResumeLinesAfter(TimeSpan wait) => Timers.StartSingleTimer(LinesTimerKey, LinesDue.Instance, wait);
+    void IInputControl.ResumeLinesAfter(TimeSpan wait)
+    {
+        _metrics.FloodSlowedDown();
+        Timers.StartSingleTimer(LinesTimerKey, LinesDue.Instance, wait);
+    }
 
-    void IInputControl.ResumeReadingAfter(TimeSpan wait) => Timers.StartSingleTimer(ReadTimerKey, ResumeReading.Instance, wait);
+    void IInputControl.ResumeReadingAfter(TimeSpan wait)
+    {
+        _metrics.FloodSlowedDown();
+        Timers.StartSingleTimer(ReadTimerKey, ResumeReading.Instance, wait);
+    }
 
     void IInputControl.ReadMore() => _connection.Reader.ReadMore();
 

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Text;
 using Akka.Actor;
 using Akka.Event;
+using ChatActors.Admin;
 using ChatActors.Names;
 using ChatActors.Net;
 using ChatActors.Protocol;
@@ -27,7 +29,14 @@ public sealed partial class ClientSession : UntypedActor, IWithTimers, IInputCon
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly ClientInput _input;
     private readonly SessionVoice _voice;
+    private readonly ChatMetrics _metrics;
     private string _name = string.Empty;
+
+    /// <summary>When the join under way was read (<see cref="Stopwatch.GetTimestamp"/>).</summary>
+    private long _joinReadAt;
+
+    /// <summary>The rating of the leave being journaled.</summary>
+    private double? _leaveRating;
 
     /// <summary><c>NAME : </c> in bytes, which starts every line this client says as itself.</summary>
     private byte[] _speakerPrefix = [];
@@ -43,9 +52,9 @@ public sealed partial class ClientSession : UntypedActor, IWithTimers, IInputCon
     {
         _connection = connection;
         _settings = settings;
-        (_names, _stats, var chatTopic, _, var clock) = services;
+        (_names, _stats, var chatTopic, _, var clock, _metrics) = services;
         _input = new ClientInput(settings.MaxMessageBytes, settings.Input, clock, this);
-        _voice = new SessionVoice(connection, chatTopic, Self);
+        _voice = new SessionVoice(connection, chatTopic, Self, _metrics);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -129,6 +138,7 @@ public sealed partial class ClientSession : UntypedActor, IWithTimers, IInputCon
         switch (message)
         {
             case JoinRecorded recorded:
+                _metrics.JoinCounted(_joinReadAt);
                 Timers.Cancel(AnswerTimerKey);
                 Timers.Cancel(UnjoinedTimerKey);
                 _join = recorded;
@@ -270,6 +280,7 @@ public sealed partial class ClientSession : UntypedActor, IWithTimers, IInputCon
         {
             if (frame is TextFrame text && ChatRules.TryParseJoin(text.Text, out var name))
             {
+                _joinReadAt = Stopwatch.GetTimestamp();
                 _names.Tell(new ClaimName(name));
                 Timers.StartSingleTimer(AnswerTimerKey, JoinTimedOut.Instance, _settings.JoinTimeout);
                 Become(ClaimingName);

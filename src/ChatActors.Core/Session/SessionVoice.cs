@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
+using ChatActors.Admin;
 using ChatActors.Net;
 using ChatActors.Protocol;
 using ChatActors.Server;
@@ -14,11 +15,14 @@ namespace ChatActors.Session;
 /// topic. Through the topic they could come back only after a leave that follows them in the
 /// same read had taken the sender out of its server's room.
 /// </summary>
-public sealed class SessionVoice(ClientConnection connection, IActorRef chatTopic, IActorRef session)
+public sealed class SessionVoice(ClientConnection connection, IActorRef chatTopic, IActorRef session, ChatMetrics metrics)
 {
     /// <summary>Says whole encoded lines to everyone, the sender too; a sender whose own queue overflows is told <see cref="OutboundOverflowed"/>.</summary>
     public void Say(byte[] lines)
     {
+        var count = lines.AsSpan().Count((byte)'\n');
+        metrics.LinesIn(count);
+        metrics.Sent(count, lines.Length);
         if (connection.Send(lines) == EnqueueResult.Overflowed)
         {
             session.Tell(OutboundOverflowed.Instance);

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Globalization;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Akka.Persistence;
+using ChatActors.Admin;
 using ChatActors.Hosting;
 using ChatActors.Live;
 using ChatActors.Server;
@@ -31,6 +33,7 @@ public sealed class StatsActor : ReceivePersistentActor, IWithTimers
     private readonly StatsState? _legacyCounters;
     private readonly int _snapshotInterval;
     private readonly IActorRef _chatTopic;
+    private readonly ChatMetrics _metrics;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<IActorRef, ServerOnline> _onlineByServer = new();
     private readonly Queue<IActorRef> _awaitingJournal = new();
@@ -41,9 +44,10 @@ public sealed class StatsActor : ReceivePersistentActor, IWithTimers
 
     /// <param name="legacyCounters">The newest <c>server</c> row of an existing storage.db, used only when the journal is empty.</param>
     /// <param name="chatTopic">The DistributedPubSub mediator through which the servers are asked what they hold.</param>
-    public StatsActor(TimeProvider clock, IActorRef dbWriter, IActorRef chatTopic, StatsState? legacyCounters, int snapshotInterval)
+    public StatsActor(TimeProvider clock, IActorRef dbWriter, IActorRef chatTopic, ChatMetrics metrics, StatsState? legacyCounters, int snapshotInterval)
     {
         _clock = clock;
+        _metrics = metrics;
         _dbWriter = dbWriter;
         _chatTopic = chatTopic;
         _legacyCounters = legacyCounters;
@@ -105,8 +109,8 @@ public sealed class StatsActor : ReceivePersistentActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(TimeProvider clock, IActorRef dbWriter, IActorRef chatTopic, StatsState? legacyCounters = null, int snapshotInterval = 1000) =>
-        Akka.Actor.Props.Create(() => new StatsActor(clock, dbWriter, chatTopic, legacyCounters, snapshotInterval));
+    public static Props Props(TimeProvider clock, IActorRef dbWriter, IActorRef chatTopic, ChatMetrics metrics, StatsState? legacyCounters = null, int snapshotInterval = 1000) =>
+        Akka.Actor.Props.Create(() => new StatsActor(clock, dbWriter, chatTopic, metrics, legacyCounters, snapshotInterval));
 
     private DateTime Now => _clock.GetLocalNow().DateTime;
 
@@ -176,11 +180,13 @@ public sealed class StatsActor : ReceivePersistentActor, IWithTimers
 
         _awaitingJournal.Enqueue(Sender);
         var persistedCount = 0;
+        var persistingSince = Stopwatch.GetTimestamp();
         PersistAllAsync(events, persisted =>
         {
             Count(persisted);
             if (++persistedCount == events.Length)
             {
+                _metrics.JournalWritten(persistingSince);
                 // Handlers run in journal order, so the oldest requester waiting is this one.
                 _awaitingJournal.Dequeue().Tell(answer(persisted));
             }

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Hosting;
+using ChatActors.Admin;
 using Akka.Pattern;
 using Akka.Persistence.Sql;
 using Akka.Persistence.Sql.Config;
@@ -52,7 +53,7 @@ public static class StatsHosting
             akka.WithSingleton<DbWriter>("db-writer", (system, _, _) =>
                     DbWriter.Props(storage.Store, StatsJournal.ReaderFor(system), DbWriterSettings.Default with { FlushInterval = storage.DbFlushInterval }),
                     writerOptions)
-                .WithSingleton<StatsActor>("stats", (_, registry, _) => StatsProps(registry, storage, legacyCounters, clock), statsOptions);
+                .WithSingleton<StatsActor>("stats", (_, registry, resolver) => StatsProps(registry, storage, legacyCounters, clock, resolver.GetService<ChatMetrics>()), statsOptions);
         }
         else
         {
@@ -70,9 +71,9 @@ public static class StatsHosting
             .UseConnectionString(ProviderName.SQLiteMS, storage.JournalDb.PooledConnectionString)
             .UseInterceptor(new SqliteBusyTimeout(storage.DbBusyTimeout));
 
-    private static Props StatsProps(IActorRegistry registry, StorageSettings storage, StatsState? legacyCounters, TimeProvider clock) =>
+    private static Props StatsProps(IActorRegistry registry, StorageSettings storage, StatsState? legacyCounters, TimeProvider clock, ChatMetrics metrics) =>
         BackoffSupervisor.Props(Backoff.OnStop(
-                StatsActor.Props(clock, registry.Get<DbWriter>(), registry.Get<DistributedPubSub>(), legacyCounters, storage.StatsSnapshotInterval),
+                StatsActor.Props(clock, registry.Get<DbWriter>(), registry.Get<DistributedPubSub>(), metrics, legacyCounters, storage.StatsSnapshotInterval),
                 "stats",
                 TimeSpan.FromMilliseconds(200),
                 TimeSpan.FromSeconds(10),

@@ -58,7 +58,8 @@ public class StatsJournalSpecs
             // Snapshots at 10, 20 and 30; the journal keeps event 30 (as the highest it has forgotten) and 31 to 35.
             await Eventually.HoldsAsync(
                 async () => await store.RowsAsync("SELECT COUNT(*) FROM journal") is [["6"]],
-                "the journal trimmed behind the snapshot of event 30");
+                "the journal trimmed behind the snapshot of event 30",
+                TimeSpan.FromSeconds(30));
         }
 
         await using var restarted = await TestNode.StartAsync(servers: 1, dbPath: store.Db, extraHocon: snapshotEvery10);

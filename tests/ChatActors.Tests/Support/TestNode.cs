@@ -3,7 +3,7 @@ using ChatActors.Hosting;
 
 namespace ChatActors.Tests.Support;
 
-/// <summary>Starts a real ChatActors node on free ports (every port 0) for one test.</summary>
+/// <summary>Starts a real ChatActors node on free ports (every port 0) for one test; without an admin port unless a spec gives one.</summary>
 public static class TestNode
 {
     public static Task<ChatNode> StartAsync(int servers = 3, int capacity = 100, string extraHocon = "", string? dbPath = null) =>
@@ -19,6 +19,7 @@ public static class TestNode
               balancer-port = 0
               server-port = 0
               remote-port = 0
+              admin-port = 0
               close-drain-timeout = 2s
             }
             akka.loglevel = WARNING

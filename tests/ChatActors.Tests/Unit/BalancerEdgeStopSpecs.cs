@@ -3,6 +3,7 @@ using Akka.Actor;
 using ChatActors.Balancer;
 using ChatActors.Net;
 using ChatActors.Stats;
+using ChatActors.Tests.Support;
 
 namespace ChatActors.Tests.Unit;
 
@@ -17,7 +18,7 @@ public class BalancerEdgeStopSpecs : Akka.TestKit.Xunit2.TestKit
         var (balancer, stats) = (CreateTestProbe(), CreateTestProbe());
         var listener = Ports.Bind("127.0.0.1", 0, shared: false);
         var port = Ports.PortOf(listener);
-        var edge = Sys.ActorOf(BalancerEdge.Props(listener, balancer, stats, TimeSpan.FromSeconds(30), Counting, AddressLimits.None, CreateTestProbe()));
+        var edge = Sys.ActorOf(BalancerEdge.Props(listener, balancer, stats, TimeSpan.FromSeconds(30), Counting, AddressLimits.None, CreateTestProbe(), TestMetrics.Create()));
         await balancer.ExpectMsgAsync<AwaitServersServing>();
         balancer.Reply(ServersServing.Instance);
         using var client = await ConnectOnceListeningAsync(port);

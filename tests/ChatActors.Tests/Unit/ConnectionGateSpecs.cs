@@ -23,7 +23,7 @@ public class ConnectionGateSpecs : Akka.TestKit.Xunit2.TestKit
     {
         _stats = CreateTestProbe();
         var limits = new AddressLimits(PerServer, PerNode, 10, 30, ExemptLoopback: false);
-        _gate = Sys.ActorOf(ConnectionGate.Props(limits, _stats, Counting));
+        _gate = Sys.ActorOf(ConnectionGate.Props(limits, _stats, Counting, TestMetrics.Create()));
     }
 
     /// <summary>A server (the probe) asks the gate about a new connection from <paramref name="address"/>; returns the client's end.</summary>

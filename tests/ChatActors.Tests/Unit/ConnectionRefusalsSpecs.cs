@@ -21,7 +21,7 @@ public class ConnectionRefusalsSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task A_seconds_refusals_are_counted_in_one_request_logged_in_one_line_and_answered_once_counted()
     {
-        var refusals = Sys.ActorOf(ConnectionRefusals.Props(_stats, Counting, atBalancer: true, "The balancer"));
+        var refusals = Sys.ActorOf(ConnectionRefusals.Props(_stats, Counting, atBalancer: true, "The balancer", TestMetrics.Create()));
         var clients = new List<ChatClient>();
         IActorRef? requester = null;
         var addresses = new[] { "203.0.113.7", "203.0.113.7", "203.0.113.7", "198.51.100.1" };

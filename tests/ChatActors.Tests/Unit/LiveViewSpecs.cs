@@ -34,7 +34,7 @@ public class LiveViewSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     private ServerShown Server(string name, int online, string? lastJoined, IActorRef? server = null) =>
-        new(server ?? CreateTestProbe(), name, "127.0.0.1:5000", 5010, 100, online, lastJoined);
+        new(server ?? CreateTestProbe(), name, "127.0.0.1:5000", 5010, 100, online, lastJoined, 0);
 
     [Fact]
     public void A_view_that_starts_asks_every_server_and_the_stats_actor_for_what_they_hold()

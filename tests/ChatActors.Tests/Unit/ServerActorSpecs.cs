@@ -46,7 +46,7 @@ public class ServerActorSpecs : Akka.TestKit.Xunit2.TestKit
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
         var settings = new ServerSettings(0, "127.0.0.1", capacity, new SessionSettings("Server-1", 4096, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), Counting, TimeSpan.FromSeconds(30), ClientSessionSpecKit.Unlimited), OutboundLimits.Default, AddressLimits.None);
-        var server = Sys.ActorOf(ServerActor.Props(settings, listener, _balancer, _gate, new ChatServices(_names, _stats, _topic, _live, TimeProvider.System)));
+        var server = Sys.ActorOf(ServerActor.Props(settings, listener, _balancer, _gate, new ChatServices(_names, _stats, _topic, _live, TimeProvider.System, TestMetrics.Create())));
 
         var subscribe = _topic.ExpectMsg<Subscribe>();
         Assert.Equal(ChatTopic.Name, subscribe.Topic);
@@ -88,7 +88,7 @@ public class ServerActorSpecs : Akka.TestKit.Xunit2.TestKit
         var (server, port) = StartServer(capacity: 5);
         // It only publishes there: the views' news is not for the servers (a view asks them on the chat topic).
         var started = _live.ExpectMsg<Publish>();
-        Assert.Equal((LiveViewTopic.Name, new ServerShown(server, "Server-1", "this node", port, 5, 0, null)), (started.Topic, started.Message));
+        Assert.Equal((LiveViewTopic.Name, new ServerShown(server, "Server-1", "this node", port, 5, 0, null, 0)), (started.Topic, started.Message));
 
         var (ann, _) = await JoinAsync(await ConnectAsync(port), "ann");
         await _live.FishForMessageAsync(message => message is Publish { Message: LiveEvent { Text: "ann joined Server-1" } });

@@ -4,6 +4,7 @@ using Akka.TestKit;
 using ChatActors.Balancer;
 using ChatActors.Server;
 using ChatActors.Stats;
+using ChatActors.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ChatActors.Tests.Unit;
@@ -26,7 +27,7 @@ public class StatsActorSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     private IActorRef StartStats(StatsState? legacy = null, int snapshotInterval = 1000) =>
-        Sys.ActorOf(StatsActor.Props(_clock, _dbWriter, CreateTestProbe(), legacy, snapshotInterval));
+        Sys.ActorOf(StatsActor.Props(_clock, _dbWriter, CreateTestProbe(), TestMetrics.Create(), legacy, snapshotInterval));
 
     private StatsSnapshot StatsOf(IActorRef stats)
     {
@@ -71,7 +72,7 @@ public class StatsActorSpecs : Akka.TestKit.Xunit2.TestKit
     public void Online_is_the_sum_of_what_the_live_servers_report()
     {
         var chatTopic = CreateTestProbe();
-        var stats = Sys.ActorOf(StatsActor.Props(_clock, _dbWriter, chatTopic));
+        var stats = Sys.ActorOf(StatsActor.Props(_clock, _dbWriter, chatTopic, TestMetrics.Create()));
         // A stats actor that starts (or moves) asks every server what it holds.
         var report = chatTopic.ExpectMsg<Akka.Cluster.Tools.PublishSubscribe.Publish>();
         Assert.IsType<ReportServerStatus>(report.Message);
@@ -171,7 +172,7 @@ public class StatsActorSpecs : Akka.TestKit.Xunit2.TestKit
     {
         _clock.SetUtcNow(new DateTimeOffset(2026, 11, 24, 23, 59, 59, TimeSpan.Zero));
         var storage = CreateTestProbe();
-        var stats = Sys.ActorOf(StatsActor.Props(_clock, storage, CreateTestProbe(), null, 1000));
+        var stats = Sys.ActorOf(StatsActor.Props(_clock, storage, CreateTestProbe(), TestMetrics.Create(), null, 1000));
         stats.Tell(new RecordJoin("ann", Soon));
         storage.FishForMessage<ServerTotalsChanged>(totals => totals.Row.TodayCount == 1);
 

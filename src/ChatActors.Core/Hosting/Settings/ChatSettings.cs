@@ -19,7 +19,8 @@ public sealed record ChatSettings(
     LimitSettings Limits,
     StorageSettings Storage,
     TimeoutSettings Timeouts,
-    OutputSettings Output)
+    OutputSettings Output,
+    AdminSettings Admin)
 {
     /// <summary>The actor system's name: every node of one chat cluster shares it.</summary>
     public const string SystemName = "ChatActors";
@@ -94,3 +95,10 @@ public sealed record TimeoutSettings(
 /// <param name="LiveView">A terminal shows the live view, and the log goes to the log file.</param>
 /// <param name="WatchedProcesses">Processes whose end stops this node (run.ps1 and the dotnet processes that started it).</param>
 public sealed record OutputSettings(string LogFile, bool LogToConsole, bool Verbose, bool LiveView, IReadOnlyList<int> WatchedProcesses);
+
+/// <summary>The node's HTTP admin port: /metrics, /health, the dashboard and the drain.</summary>
+/// <param name="Port">0: no admin port.</param>
+/// <param name="PortGiven">The port was asked for (<c>-AdminPort</c>): in use, it fails the start; the default port in use only costs a log line.</param>
+/// <param name="Token">What a request that changes something must carry (<c>Authorization: Bearer TOKEN</c>) when it comes from beyond this machine; empty: such requests are refused.</param>
+/// <param name="DrainWindow">A drained node closes its clients spread over this time.</param>
+public sealed record AdminSettings(int Port, string Host, bool PortGiven, string Token, TimeSpan DrainWindow);

@@ -51,7 +51,8 @@ public static class ChatSettingsReader
             Limits(chat),
             storage,
             Timeouts(chat),
-            Output(chat));
+            Output(chat),
+            Admin(chat));
     }
 
     private static NetworkSettings Network(Config chat, int servers, bool sharedBalancerPort)
@@ -117,6 +118,13 @@ public static class ChatSettingsReader
         GetPositiveTime(chat, "unjoined-timeout", TimeSpan.FromSeconds(30)),
         GetTimeOrZero(chat, "relearn-window", TimeSpan.FromSeconds(1), "no wait"),
         GetTimeOrZero(chat, "memory-trim-interval", TimeSpan.FromSeconds(5), "never"));
+
+    private static AdminSettings Admin(Config chat) => new(
+        GetInt(chat, "admin-port", 0, 65535),
+        chat.GetString("admin-host", "127.0.0.1"),
+        chat.GetBoolean("admin-port-given", false),
+        chat.GetString("admin-token", string.Empty),
+        GetPositiveTime(chat, "drain-window", TimeSpan.FromSeconds(10)));
 
     private static OutputSettings Output(Config chat) => new(
         chat.GetString("log-file", string.Empty),

@@ -1,0 +1,60 @@
+using System.Net;
+using System.Reflection;
+using Akka.Actor;
+using Akka.Cluster;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+
+namespace ChatActors.Admin;
+
+/// <summary>
+/// The node's admin port, served by its own host (Kestrel, minimal APIs): <c>/metrics</c> in
+/// Prometheus' text format (OpenTelemetry), <c>/health/live</c> and <c>/health/ready</c>, and
+/// the dashboard at <c>/</c> with its assets and its live feed (server-sent events).
+/// </summary>
+public static class AdminHosting
+{
+    private const string ReadyTag = "ready";
+
+    public static WebApplicationBuilder CreateBuilder(IPEndPoint endpoint)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(endpoint));
+        builder.Services.AddRouting();
+        builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("serving", tags: [ReadyTag]);
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(ChatMetrics.MeterName)
+            .AddRuntimeInstrumentation()
+            .AddPrometheusExporter());
+        builder.Services.AddSingleton(services => new DashboardFeed(() => ClusterPicture.Of(Cluster.Get(services.GetRequiredService<ActorSystem>()))));
+        builder.Services.AddHostedService<DashboardService>();
+        return builder;
+    }
+
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+        ClusterMetrics.Observe(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), app.Services.GetRequiredService<ActorSystem>());
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        app.MapGet("/", () => Asset("index.html", "text/html; charset=utf-8"));
+        app.MapGet("/dashboard.js", () => Asset("dashboard.js", "text/javascript; charset=utf-8"));
+        app.MapGet("/dashboard.css", () => Asset("dashboard.css", "text/css; charset=utf-8"));
+        app.MapGet("/api/view", (DashboardFeed feed) => TypedResults.Ok(feed.Current()));
+        app.MapGet("/api/events", (DashboardFeed feed, CancellationToken closed) => TypedResults.ServerSentEvents(feed.UpdatesAsync(closed)));
+        return app;
+    }
+
+    /// <summary>A file of the dashboard, served from the node itself (no CDN).</summary>
+    private static IResult Asset(string name, string contentType)
+    {
+        var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"dashboard/{name}")
+            ?? throw new InvalidOperationException($"the dashboard's {name} is not in the assembly");
+        return TypedResults.Stream(stream, contentType);
+    }
+}
