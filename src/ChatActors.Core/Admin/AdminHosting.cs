@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using ChatActors.Hosting;
+using ChatActors.Hosting.Settings;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 
@@ -47,6 +49,13 @@ public static class AdminHosting
         app.MapGet("/dashboard.css", () => Asset("dashboard.css", "text/css; charset=utf-8"));
         app.MapGet("/api/view", (DashboardFeed feed) => TypedResults.Ok(feed.Current()));
         app.MapGet("/api/events", (DashboardFeed feed, CancellationToken closed) => TypedResults.ServerSentEvents(feed.UpdatesAsync(closed)));
+        app.MapPost("/drain", (NodeDrain drain, ChatSettings settings) =>
+        {
+            _ = drain.DrainAsync();
+            return TypedResults.Text(
+                $"draining: clients are told to connect again over {settings.Admin.DrainWindow.TotalSeconds} s, then the node leaves\n",
+                statusCode: StatusCodes.Status202Accepted);
+        }).AddEndpointFilter(new AdminToken(app.Services.GetRequiredService<ChatSettings>().Admin.Token));
         return app;
     }
 

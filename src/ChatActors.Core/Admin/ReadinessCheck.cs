@@ -12,7 +12,7 @@ namespace ChatActors.Admin;
 /// stopping) and can count: a member of the storage role is up and reachable, so a join here
 /// can be answered. A load balancer sends clients only to ready nodes.
 /// </summary>
-public sealed class ReadinessCheck(ActorSystem system, ChatNodeService node, IHostApplicationLifetime lifetime) : IHealthCheck
+public sealed class ReadinessCheck(ActorSystem system, ChatNodeService node, NodeDrain drain, IHostApplicationLifetime lifetime) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -22,6 +22,7 @@ public sealed class ReadinessCheck(ActorSystem system, ChatNodeService node, IHo
         var result =
             node.Endpoints is null ? HealthCheckResult.Unhealthy("starting")
             : lifetime.ApplicationStopping.IsCancellationRequested ? HealthCheckResult.Unhealthy("stopping")
+            : drain.Started ? HealthCheckResult.Unhealthy("draining")
             : cluster.SelfMember.Status != MemberStatus.Up ? HealthCheckResult.Unhealthy($"this node is {cluster.SelfMember.Status.ToString().ToLowerInvariant()} in the cluster")
             : !storage.CanCount ? HealthCheckResult.Unhealthy("no storage member is reachable: nothing can be counted")
             : HealthCheckResult.Healthy("serving and counting");

@@ -103,7 +103,8 @@ public sealed class BalancerActor : ReceiveActor, IWithTimers, IWithStash
         Receive<RegisterServer>(registration => Register(registration, 0));
         Receive<ServerStatus>(status => Register(status.Registration, status.Connected));
         Receive<ServerLoad>(UpdateLoad);
-        Receive<Terminated>(terminated => Unregister(terminated.ActorRef));
+        Receive<Terminated>(terminated => Unregister(terminated.ActorRef, "is down"));
+        Receive<WithdrawServer>(_ => Unregister(Sender, "is draining; not handing it out"));
         // Keyed by incarnation: a node killed and started again on the same address is a new
         // member that never sends ReachableMember; the old one's removal ends its unreachability.
         Receive<ClusterEvent.UnreachableMember>(unreachable =>
@@ -137,12 +138,12 @@ public sealed class BalancerActor : ReceiveActor, IWithTimers, IWithStash
         _nextFreeIndex = Math.Max(_nextFreeIndex, registration.Index + 1);
     }
 
-    private void Unregister(IActorRef server)
+    private void Unregister(IActorRef server, string why)
     {
         foreach (var entry in _servers.Values.Where(entry => entry.Registration.Server.Equals(server)).ToList())
         {
             _servers.Remove(entry.Registration.Index);
-            _log.Info("{0} is down", entry.Registration.Name);
+            _log.Info("{0} {1}", entry.Registration.Name, why);
         }
     }
 

@@ -18,6 +18,12 @@ public sealed record AssignServer(string? ClientAddress) : IChatMessage
 
 public sealed record ServerAssigned(string Host, int Port) : IChatMessage;
 
+/// <summary>A server that is being drained: the balancer stops handing it out at once.</summary>
+public sealed record WithdrawServer : IChatMessage
+{
+    public static readonly WithdrawServer Instance = new();
+}
+
 public sealed record NoServerAvailable : IChatMessage
 {
     public static readonly NoServerAvailable Instance = new();

@@ -42,13 +42,13 @@ public static class ChatHost
             IHostApplicationBuilder builder = web is not null ? web : Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             builder.Logging.ClearProviders();
             logging?.Invoke(builder.Logging, settings);
-            builder.Services.Configure<ConsoleLifetimeOptions>(options => options.SuppressStatusMessages = true);
             // Leaves are journaled and storage.db flushed before the node stops; Akka's phases time that.
             builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromMinutes(3));
             builder.Services.AddSingleton(settings).AddSingleton(listeners).AddSingleton(clock).AddSingleton(admin);
             builder.Services.AddMetrics().AddSingleton<ChatMetrics>();
             builder.Services.AddAkka(ChatSettings.SystemName, akka => akka.WithChatNode(config, settings, legacyCounters, clock));
             builder.Services.AddSingleton<ChatNodeService>().AddHostedService(services => services.GetRequiredService<ChatNodeService>());
+            builder.Services.AddSingleton<NodeDrain>().AddSingleton<IHostLifetime, ChatNodeLifetime>();
             var host = web is null ? ((HostApplicationBuilder)builder).Build() : AdminHosting.Build(web);
             if (admin.Notice is { } notice)
             {

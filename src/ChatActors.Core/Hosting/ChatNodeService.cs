@@ -27,6 +27,12 @@ public sealed class ChatNodeService(ActorSystem system, ActorRegistry registry, 
 
     public NodeEndpoints? Endpoints { get; private set; }
 
+    /// <summary>This node's servers, once it serves.</summary>
+    public IReadOnlyList<IActorRef> Servers { get; private set; } = [];
+
+    /// <summary>This node's balancer edge, once it serves; null when it runs none.</summary>
+    public IActorRef? Edge { get; private set; }
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await ClusterJoin.JoinAsync(system, settings.Network.SeedNodes, StartWithin, cancellationToken);
@@ -37,6 +43,7 @@ public sealed class ChatNodeService(ActorSystem system, ActorRegistry registry, 
             : await BalancerHosting.StartEdgeAsync(system, registry, edgeListener, settings, metrics, hasServers: running.Servers.Count > 0, StartWithin);
         listeners.HandOver();
         NodeShutdown.Register(system, edge, running.Servers, settings.HoldsStorage ? registry.Get<StatsActor>() : null);
+        (Servers, Edge) = (running.Servers, edge);
         Endpoints = new NodeEndpoints(
             edgeListener is null ? 0 : Net.Ports.PortOf(edgeListener),
             listeners.Servers.Select(Net.Ports.PortOf).ToList(),

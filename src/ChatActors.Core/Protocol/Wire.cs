@@ -15,6 +15,7 @@ public static class Wire
     public const string JoinFailed = "ERROR join failed, try again\n";
     public const string TooManyConnections = "ERROR too many connections from your address\n";
     public const string Flooding = "ERROR flooding: sending faster than allowed for too long, disconnected\n";
+    public const string GoingDown = "Server going down: connect again through the balancer\n";
 
     /// <summary>The balancer's reply: a Python tuple literal that the original client <c>eval</c>s.</summary>
     public static string ServerAddress(string host, int port) => $"('{host}', {port})";

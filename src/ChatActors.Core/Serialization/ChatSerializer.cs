@@ -34,6 +34,7 @@ public sealed class ChatSerializer : SerializerWithStringManifest
         Add<AssignServer>("balancer.assign", (w, m) => w.String(m.ClientAddress ?? string.Empty), r => new AssignServer(r.String() is { Length: > 0 } address ? address : null));
         Add<ServerAssigned>("balancer.assigned", (w, m) => { w.String(m.Host); w.Int(m.Port); }, r => new ServerAssigned(r.String(), r.Int()));
         Add("balancer.none", NoServerAvailable.Instance);
+        Add("balancer.withdraw", WithdrawServer.Instance);
         Add("balancer.await-servers", AwaitServersServing.Instance);
         Add("balancer.servers-serving", ServersServing.Instance);
         Add<ServerShown>(

@@ -24,6 +24,7 @@ namespace ChatActors.Server;
 public sealed class ServerActor : ReceiveActor, IWithStash, IWithTimers
 {
     private static readonly TimeSpan LinesShownEvery = TimeSpan.FromSeconds(1);
+    private static readonly byte[] GoingDown = Wire.Encode(Wire.GoingDown);
 
     private readonly ServerSettings _settings;
     private readonly Socket _listener;
@@ -156,9 +157,7 @@ public sealed class ServerActor : ReceiveActor, IWithStash, IWithTimers
         Receive<AcceptFailed>(failed => throw new InvalidOperationException($"{_settings.Name} cannot accept connections", failed.Cause));
         Receive<StopServing>(_ =>
         {
-            _accepting.Cancel();
-            _listener.Dispose();
-            Become(Stopping);
+            StopAccepting();
             foreach (var session in _connections.Keys)
             {
                 session.Tell(EndSession.Instance);
@@ -166,6 +165,26 @@ public sealed class ServerActor : ReceiveActor, IWithStash, IWithTimers
 
             StopWhenNoSessions();
         });
+        Receive<DrainServing>(drain =>
+        {
+            _balancer.Tell(WithdrawServer.Instance);
+            StopAccepting();
+            Happened($"{_settings.Name} is draining: its clients are told to connect again");
+            var sessions = _connections.Keys.ToList();
+            for (var i = 0; i < sessions.Count; i++)
+            {
+                Timers.StartSingleTimer(sessions[i], new DrainSession(sessions[i]), drain.Window * i / sessions.Count);
+            }
+
+            StopWhenNoSessions();
+        });
+    }
+
+    private void StopAccepting()
+    {
+        _accepting.Cancel();
+        _listener.Dispose();
+        Become(Stopping);
     }
 
     /// <summary>Broadcasts still reach the clients that have not left yet; the server stops after its last session.</summary>
@@ -176,6 +195,14 @@ public sealed class ServerActor : ReceiveActor, IWithStash, IWithTimers
         Receive<SessionNamed>(named => _names[Sender] = named.Name);
         Receive<SessionUnnamed>(_ => _names.Remove(Sender));
         Receive<SessionJoined>(_ => Sender.Tell(EndSession.Instance));
+        Receive<DrainSession>(drain =>
+        {
+            if (_connections.TryGetValue(drain.Session, out var connection))
+            {
+                connection.Send(GoingDown);
+                drain.Session.Tell(EndSession.Instance);
+            }
+        });
         Receive<Terminated>(terminated =>
         {
             Remove(terminated.ActorRef);
@@ -316,6 +343,9 @@ public sealed class ServerActor : ReceiveActor, IWithStash, IWithTimers
     private void Happened(string text) => LiveViewTopic.Publish(_services.LiveFeed, new LiveEvent(DateTime.Now, text));
 
     private sealed record Member(string Name, ConnectionWriter Writer);
+
+    /// <summary>One client of a drained server is told and let go now.</summary>
+    private sealed record DrainSession(IActorRef Session);
 
     private sealed record ShowLines
     {

@@ -66,3 +66,10 @@ public sealed record StopServing
 {
     public static readonly StopServing Instance = new();
 }
+
+/// <summary>
+/// Takes a server out gently (a drain): the balancer stops handing it out at once, it stops
+/// accepting, and its clients are told it goes down and are closed one by one, spread over
+/// <paramref name="Window"/> (each leave journaled first); it stops after the last one.
+/// </summary>
+public sealed record DrainServing(TimeSpan Window);
