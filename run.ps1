@@ -26,6 +26,15 @@ run.ps1: builds ChatActors if needed and starts its nodes; Ctrl+C (or q in the l
                       (give it its own -RemotePort and -ServerPort); the first of a list forms the
                       cluster when no other runs
   -Logs FOLDER        where the nodes' logs go (default: logs/ beside a SQLite -Db, or in the current folder)
+  -AdminPort P        each node's HTTP admin port: the dashboard at /, /metrics, /health/live, /health/ready,
+                      POST /drain (default 8558; -Approach process: node i gets this + i; 0: none); the
+                      default port in use only costs a log line, a port given here fails the start
+  -AdminHost H        the address the admin ports listen on (default 127.0.0.1)
+  -AdminToken T       what POST /drain from beyond the machine must carry (Authorization: Bearer T)
+  -Drain HOST:PORT    drain the node with that admin port and return: its clients are told to connect
+                      again and closed over 10 s, then it leaves; the run.ps1 that started it starts it again
+  -RollingRestart     drain and restart every node of the process cluster started with the same -Servers
+                      and -AdminPort, one at a time (node 1 ... node N, then node 0), each once it is ready again
   -ImportDb FILE      first carry a SQLite storage.db over into the PostgreSQL -Db (once: it must be empty)
   -Config FILE        a HOCON file layered over the hocon/ defaults of every node, for any setting
                       (the parameters above still win over it)
@@ -41,6 +50,7 @@ Examples:
   dotnet pwsh run.ps1 -Approach process -Servers 3
   dotnet pwsh run.ps1 -Join 127.0.0.1:5000 -Servers 2 -ServerPort 6010 -RemotePort 5100
   dotnet pwsh run.ps1 -Config hocon/strict.conf
+  dotnet pwsh run.ps1 -RollingRestart -Servers 3
 "@
 
 function Stop-WithError([string]$message) {
@@ -51,9 +61,10 @@ function Stop-WithError([string]$message) {
 $Values = [ordered]@{
     Servers = "3"; Algorithm = "least connection"; Approach = "fork"; Capacity = "100"; Db = "storage.db"
     BalancerPort = "12345"; ServerPort = "5010"; RemotePort = "5000"; BindHost = "127.0.0.1"; AdvertisedHost = ""
-    Join = ""; Config = ""; ImportDb = ""; Logs = ""
+    Join = ""; Config = ""; ImportDb = ""; Logs = ""; AdminPort = "8558"; AdminHost = "127.0.0.1"; AdminToken = ""; Drain = ""
 }
-$Switches = [ordered]@{ NoLiveView = $false; Verbose = $false; Help = $false }
+$Switches = [ordered]@{ NoLiveView = $false; Verbose = $false; RollingRestart = $false; Help = $false }
+$Given = @{}
 $Names = @($Values.Keys) + @($Switches.Keys)
 for ($i = 0; $i -lt $args.Count; $i++) {
     $argument = "$($args[$i])"
@@ -79,6 +90,7 @@ for ($i = 0; $i -lt $args.Count; $i++) {
     }
     $i++
     $Values[$name] = "$($args[$i])"
+    $Given[$name] = $true
 }
 
 if ($Switches.Help) {
@@ -90,6 +102,7 @@ $Servers, $Algorithm, $Approach, $Capacity, $Db = $Values.Servers, $Values.Algor
 $BalancerPort, $ServerPort, $RemotePort, $BindHost = $Values.BalancerPort, $Values.ServerPort, $Values.RemotePort, $Values.BindHost
 $AdvertisedHost, $Join, $Config, $ImportDb, $Logs = $Values.AdvertisedHost, $Values.Join, $Values.Config, $Values.ImportDb, $Values.Logs
 $NoLiveView, $Verbose = $Switches.NoLiveView, $Switches.Verbose
+$AdminPort, $AdminHost, $AdminToken = $Values.AdminPort, $Values.AdminHost, $Values.AdminToken
 
 $ErrorActionPreference = "Stop"
 $project = Join-Path $PSScriptRoot "src/ChatActors.Node/ChatActors.Node.csproj"
@@ -102,6 +115,60 @@ function Read-Count([string]$name, [string]$value, [int]$min, [int]$max) {
         Stop-WithError "$name must be a whole number from $min to $max, not `"$value`""
     }
     return $number
+}
+
+# -Drain and -RollingRestart talk to running nodes through their admin ports, and start nothing.
+function Send-Drain([string]$address) {
+    $headers = @{}
+    if ($AdminToken -ne "") {
+        $headers.Authorization = "Bearer $AdminToken"
+    }
+    try {
+        $answer = Invoke-WebRequest -Method Post -Uri "http://$address/drain" -Headers $headers -TimeoutSec 10 -SkipHttpErrorCheck
+    }
+    catch {
+        Stop-WithError "no node answers on $address ($($_.Exception.Message))"
+    }
+    if ($answer.StatusCode -ne 202) {
+        Stop-WithError "the node on $address refused the drain ($($answer.StatusCode)): $($answer.Content)"
+    }
+    Write-Host "ChatActors: node on $address $($answer.Content.Trim())"
+}
+
+function Test-Ready([string]$address) {
+    try {
+        return (Invoke-WebRequest -Uri "http://$address/health/ready" -TimeoutSec 2 -SkipHttpErrorCheck).StatusCode -eq 200
+    }
+    catch {
+        return $false
+    }
+}
+
+if ($Values.Drain -ne "") {
+    Send-Drain $Values.Drain
+    exit 0
+}
+
+if ($Switches.RollingRestart) {
+    $count = Read-Count "servers" $Servers 1 1000
+    $firstAdminPort = Read-Count "admin-port" $AdminPort 1 (65535 - $count)
+    $adminAddress = if ($AdminHost -eq "0.0.0.0") { "127.0.0.1" } else { $AdminHost }
+    foreach ($i in @(1..$count) + @(0)) {
+        $address = "${adminAddress}:$($firstAdminPort + $i)"
+        Send-Drain $address
+        # Not ready while it drains and restarts; ready again once the new node serves.
+        $deadline = (Get-Date).AddSeconds(120)
+        $seenDown = $false
+        while (-not ($seenDown -and (Test-Ready $address))) {
+            if ((Get-Date) -gt $deadline) {
+                Stop-WithError "node $i ($address) was not ready again within 120 s; is its run.ps1 still running?"
+            }
+            $seenDown = $seenDown -or -not (Test-Ready $address)
+            Start-Sleep -Milliseconds 250
+        }
+        Write-Host "ChatActors: node $i is back and ready"
+    }
+    exit 0
 }
 
 # A PostgreSQL URL goes to the nodes as it is, and the logs go to the current folder. A
@@ -153,6 +220,9 @@ $common = @(
     "--bind-host", $BindHost,
     "--advertised-host", $AdvertisedHost,
     "--watch-pids", ($watched -join ","),
+    "--admin-host", $AdminHost,
+    "--admin-token", $AdminToken,
+    "--admin-port-given", $(if ($Given.AdminPort) { "on" } else { "off" }),
     "--verbose", $(if ($Verbose) { "on" } else { "off" })
 )
 
@@ -197,12 +267,14 @@ try {
     if ($Join -ne "") {
         $nodeArguments += ,@(
             "--approach", "process", "--seed-nodes", $Join, "--servers", $Servers, "--first-server", "auto",
-            "--server-port", $ServerPort, "--remote-port", $RemotePort, "--config", (Join-Path $hocon "joining-node.conf"))
+            "--server-port", $ServerPort, "--remote-port", $RemotePort, "--admin-port", $AdminPort,
+            "--config", (Join-Path $hocon "joining-node.conf"))
     }
     elseif ($Approach -eq "process") {
         $count = Read-Count "servers" $Servers 1 1000
         $firstRemotePort = Read-Count "remote-port" $RemotePort 1 (65535 - $count)
         $firstServerPort = Read-Count "server-port" $ServerPort 0 (65535 - $count)
+        $firstAdminPort = Read-Count "admin-port" $AdminPort 0 (65535 - $count)
         $seedHost = if ($AdvertisedHost -ne "") { $AdvertisedHost } elseif ($BindHost -eq "0.0.0.0") { "127.0.0.1" } else { $BindHost }
         # Every node is a seed, node 0 first. Only node 0 may form a cluster, and only when no
         # other node answers; any node that starts again, node 0 too, joins the cluster that
@@ -210,11 +282,12 @@ try {
         $seeds = (0..$count | ForEach-Object { "${seedHost}:$($firstRemotePort + $_)" }) -join ", "
         $process = @("--approach", "process", "--seed-nodes", $seeds, "--config", (Join-Path $hocon "node-0.conf"))
         $nodeArguments += ,($process + @(
-            "--servers", "0", "--remote-port", $firstRemotePort, "--log-file", (Join-Path $logs "node-0.log")))
+            "--servers", "0", "--remote-port", $firstRemotePort, "--admin-port", $firstAdminPort, "--log-file", (Join-Path $logs "node-0.log")))
         for ($i = 1; $i -le $count; $i++) {
             $port = if ($firstServerPort -eq 0) { 0 } else { $firstServerPort + $i - 1 }
             $nodeArguments += ,($process + @(
                 "--servers", "1", "--first-server", ($i - 1), "--server-port", $port, "--remote-port", ($firstRemotePort + $i),
+                "--admin-port", $(if ($firstAdminPort -eq 0) { 0 } else { $firstAdminPort + $i }),
                 "--log-file", (Join-Path $logs "node-$i.log"), "--log-to-console", "off"))
         }
         Write-Host "ChatActors: node 0 (balancer) and $count server nodes; their logs are in $logs"
@@ -222,17 +295,25 @@ try {
     else {
         $nodeArguments += ,@(
             "--approach", $Approach, "--servers", $Servers, "--server-port", $ServerPort, "--remote-port", $RemotePort,
-            "--config", (Join-Path $hocon "node-0.conf"))
+            "--admin-port", $AdminPort, "--config", (Join-Path $hocon "node-0.conf"))
     }
 
     $nodeArguments[0] = $nodeArguments[0] + @("--live-view", $liveView)
+    # A drained node leaves this mark before it exits (code 0, as after Ctrl+C): it is started again.
+    New-Item -ItemType Directory -Force -Path $logs | Out-Null
+    for ($i = 0; $i -lt $nodeArguments.Count; $i++) {
+        Remove-Item -ErrorAction Ignore (Join-Path $logs "node-$i.drained")
+        $nodeArguments[$i] = $nodeArguments[$i] + @("--drained-file", (Join-Path $logs "node-$i.drained"))
+    }
     $nodes = @($nodeArguments | ForEach-Object { Start-Node $_ })
 
     # A node that was killed (SIGKILL: exit code 137) is started again and rejoins the
     # cluster, and so are a node that stopped by itself after it was up (exit code 3: the
     # cluster downed it, say the half that lost an even split) and a restarted node that
-    # could not rejoin (up to 5 times each). Node 0 failing at its first start ends the run;
-    # Ctrl+C ends it through the finally block.
+    # could not rejoin (up to 5 times each). A drained node (exit code 0 while this script
+    # runs: -Drain, -RollingRestart, POST /drain, SIGTERM) is started again too, as often as
+    # it is drained. Node 0 failing at its first start ends the run; Ctrl+C ends it through
+    # the finally block.
     $killed = 137
     $stoppedByItself = 3
     $restarts = @{}
@@ -248,7 +329,13 @@ try {
             # One node alone is started again only when it belongs to a larger cluster: it joined
             # one (-Join), or the cluster downed it (on another machine's side of a split).
             $inCluster = $nodes.Count -gt 1 -or $Join -ne "" -or $code -eq $stoppedByItself -or $restarted -gt 0
-            if ($inCluster -and ($code -eq $killed -or (($code -eq $stoppedByItself -or $restarted -gt 0) -and $code -ne 0 -and $restarted -lt 5))) {
+            $drained = Join-Path $logs "node-$i.drained"
+            if ($code -eq 0 -and (Test-Path $drained)) {
+                Remove-Item $drained
+                Write-Notice "ChatActors: node $i was drained; starting it again"
+                $nodes[$i] = Start-Node $nodeArguments[$i]
+            }
+            elseif ($inCluster -and ($code -eq $killed -or (($code -eq $stoppedByItself -or $restarted -gt 0) -and $restarted -lt 5))) {
                 Write-Notice "ChatActors: node $i exited with code $code; starting it again"
                 $restarts[$i] = $restarted + 1
                 $nodes[$i] = Start-Node $nodeArguments[$i]

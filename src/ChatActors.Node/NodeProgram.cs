@@ -16,7 +16,7 @@ public static class NodeProgram
         "servers", "algorithm", "approach", "capacity", "db",
         "balancer-port", "server-port", "remote-port", "bind-host", "advertised-host", "config",
         "seed-nodes", "first-server", "balancer-edge", "watch-pids", "log-file", "log-to-console", "live-view", "verbose", "import-db",
-        "admin-port", "admin-host", "admin-port-given", "admin-token",
+        "admin-port", "admin-host", "admin-port-given", "admin-token", "drained-file",
     ];
 
     private static readonly TimeSpan ParentPollInterval = TimeSpan.FromMilliseconds(500);
@@ -58,9 +58,16 @@ public static class NodeProgram
             return StoppedByItselfExitCode;
         }
 
-        await output.WriteLineAsync("Stopping...");
+        var drained = node.Drained;
+        var drainedFile = node.Settings.Output.DrainedFile;
+        await output.WriteLineAsync(drained ? "Drained; stopping..." : "Stopping...");
         await node.StopAsync();
         await output.WriteLineAsync("Stopped.");
+        if (drained && drainedFile.Length > 0)
+        {
+            await File.WriteAllTextAsync(drainedFile, "drained\n");
+        }
+
         return 0;
     }
 

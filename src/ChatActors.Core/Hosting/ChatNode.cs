@@ -71,6 +71,9 @@ public sealed class ChatNode : IAsyncDisposable
         }
     }
 
+    /// <summary>The node was drained (POST /drain, SIGTERM) rather than stopped outright.</summary>
+    public bool Drained => _host.Services.GetRequiredService<NodeDrain>().Started;
+
     public void RequestStop() => _host.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
 
     /// <summary>Stops every actor (listeners close, sessions end, each leave journaled), leaves the cluster, and ends the host; once.</summary>

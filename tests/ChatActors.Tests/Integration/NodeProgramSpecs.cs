@@ -103,7 +103,7 @@ public class NodeProgramSpecs
     [Fact]
     public async Task Run_ps1_serves_clients_and_stops_cleanly_on_ctrl_c()
     {
-        await RunToEndAsync("dotnet", "tool restore", Repository.Root);
+        await RunScript.RestoreToolsAsync();
         var dbPath = TestNode.NewDatabasePath();
         await using var node = await NodeProcess.StartRunScriptAsync(
             Repository.Root, "-Servers", "2", "-BalancerPort", "0", "-ServerPort", "0", "-RemotePort", "0", "-Db", dbPath);
@@ -126,7 +126,7 @@ public class NodeProgramSpecs
     [Fact]
     public async Task Run_ps1_layers_a_config_file_over_the_defaults_of_every_node()
     {
-        await RunToEndAsync("dotnet", "tool restore", Repository.Root);
+        await RunScript.RestoreToolsAsync();
         var dbPath = TestNode.NewDatabasePath();
         var settings = Path.Combine(Path.GetDirectoryName(dbPath)!, "mine.conf");
         await File.WriteAllTextAsync(settings, "chat-actors.unjoined-timeout = 1s");
@@ -141,15 +141,15 @@ public class NodeProgramSpecs
     [Theory]
     [InlineData("-Config", "no-such.conf", "the configuration file {0}/no-such.conf does not exist")]
     [InlineData("-Algorithm", "fastest", "unknown algorithm \"fastest\"; use \"round robin\" or \"least connection\"")]
-    [InlineData("-Capcity", "5", "unknown parameter -Capcity; parameters: -Servers -Algorithm -Approach -Capacity -Db -BalancerPort -ServerPort -RemotePort -BindHost -AdvertisedHost -Join -Config -ImportDb -Logs -NoLiveView -Verbose -Help (dotnet pwsh run.ps1 -Help)")]
+    [InlineData("-Capcity", "5", "unknown parameter -Capcity; parameters: -Servers -Algorithm -Approach -Capacity -Db -BalancerPort -ServerPort -RemotePort -BindHost -AdvertisedHost -Join -Config -ImportDb -Logs -AdminPort -AdminHost -AdminToken -Drain -NoLiveView -Verbose -RollingRestart -Help (dotnet pwsh run.ps1 -Help)")]
     [InlineData("-Db", "no-such-folder/x.db", "the folder {0}/no-such-folder of -Db no-such-folder/x.db does not exist")]
     [InlineData("-Server", "3", "unknown parameter -Server; did you mean -Servers or -ServerPort? (dotnet pwsh run.ps1 -Help)")]
-    [InlineData("-ErrorAction", "Stop", "unknown parameter -ErrorAction; parameters: -Servers -Algorithm -Approach -Capacity -Db -BalancerPort -ServerPort -RemotePort -BindHost -AdvertisedHost -Join -Config -ImportDb -Logs -NoLiveView -Verbose -Help (dotnet pwsh run.ps1 -Help)")]
+    [InlineData("-ErrorAction", "Stop", "unknown parameter -ErrorAction; parameters: -Servers -Algorithm -Approach -Capacity -Db -BalancerPort -ServerPort -RemotePort -BindHost -AdvertisedHost -Join -Config -ImportDb -Logs -AdminPort -AdminHost -AdminToken -Drain -NoLiveView -Verbose -RollingRestart -Help (dotnet pwsh run.ps1 -Help)")]
     [InlineData("5", null, "\"5\" is not a parameter; each value follows its parameter's name, as in -Servers 5 (dotnet pwsh run.ps1 -Help)")]
     [InlineData("-Servers", null, "-Servers needs a value (dotnet pwsh run.ps1 -Help)")]
     public async Task Run_ps1_refuses_an_invalid_parameter_with_one_line_and_no_stack_trace(string parameter, string? value, string expected)
     {
-        var (exitCode, output, errors) = await RunScriptToEndAsync(value is null ? [parameter] : [parameter, value]);
+        var (exitCode, output, errors) = await RunScript.ToEndAsync(value is null ? [parameter] : [parameter, value]);
 
         Assert.Equal(2, exitCode);
         Assert.Equal(string.Empty, output);
@@ -163,7 +163,7 @@ public class NodeProgramSpecs
     [InlineData("--help")]
     public async Task Run_ps1_shows_its_help_with_only_the_parameters_it_takes_and_starts_nothing(string asked)
     {
-        var (exitCode, help, errors) = await RunScriptToEndAsync(asked);
+        var (exitCode, help, errors) = await RunScript.ToEndAsync(asked);
 
         Assert.Equal(0, exitCode);
         Assert.Equal(string.Empty, errors);
@@ -190,31 +190,4 @@ public class NodeProgramSpecs
     }
 
     /// <summary><c>dotnet pwsh run.ps1</c> with these parameters, run to its end: its exit code, stdout and stderr.</summary>
-    private static async Task<(int ExitCode, string Output, string Errors)> RunScriptToEndAsync(params string[] parameters)
-    {
-        await RunToEndAsync("dotnet", "tool restore", Repository.Root);
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Repository.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in (string[])["pwsh", "run.ps1", .. parameters])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var runner = Process.Start(start)!;
-        var output = runner.StandardOutput.ReadToEndAsync();
-        var errors = runner.StandardError.ReadToEndAsync();
-        await runner.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        return (runner.ExitCode, await output, await errors);
-    }
-
-    private static async Task RunToEndAsync(string command, string arguments, string workingDirectory)
-    {
-        using var process = Process.Start(new ProcessStartInfo(command, arguments) { WorkingDirectory = workingDirectory })!;
-        await process.WaitForExitAsync();
-        Assert.Equal(0, process.ExitCode);
-    }
 }

@@ -94,7 +94,8 @@ public sealed record TimeoutSettings(
 /// <param name="Verbose">Akka's own INFO lines too, and stack traces.</param>
 /// <param name="LiveView">A terminal shows the live view, and the log goes to the log file.</param>
 /// <param name="WatchedProcesses">Processes whose end stops this node (run.ps1 and the dotnet processes that started it).</param>
-public sealed record OutputSettings(string LogFile, bool LogToConsole, bool Verbose, bool LiveView, IReadOnlyList<int> WatchedProcesses);
+/// <param name="DrainedFile">A drained node creates this file before it exits (run.ps1 starts it again); empty: none.</param>
+public sealed record OutputSettings(string LogFile, bool LogToConsole, bool Verbose, bool LiveView, IReadOnlyList<int> WatchedProcesses, string DrainedFile);
 
 /// <summary>The node's HTTP admin port: /metrics, /health, the dashboard and the drain.</summary>
 /// <param name="Port">0: no admin port.</param>

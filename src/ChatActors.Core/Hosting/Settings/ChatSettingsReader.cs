@@ -131,7 +131,8 @@ public static class ChatSettingsReader
         chat.GetBoolean("log-to-console", true),
         chat.GetBoolean("verbose", false),
         chat.GetBoolean("live-view", false),
-        ProcessIds(chat.GetString("watch-pids", string.Empty)));
+        ProcessIds(chat.GetString("watch-pids", string.Empty)),
+        chat.GetString("drained-file", string.Empty));
 
     private static List<int> ProcessIds(string text)
     {
