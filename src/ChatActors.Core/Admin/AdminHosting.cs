@@ -40,7 +40,7 @@ public static class AdminHosting
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         var app = builder.Build();
-        ClusterMetrics.Observe(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), app.Services.GetRequiredService<ActorSystem>());
+        ClusterMetrics.Observe(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), app.Services.GetRequiredService<ActorSystem>);
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });

@@ -7,13 +7,14 @@ namespace ChatActors.Admin;
 /// <summary>The cluster as /metrics shows it, read when scraped: its members by status, and where each singleton runs.</summary>
 public static class ClusterMetrics
 {
-    public static void Observe(IMeterFactory meters, ActorSystem system)
+    /// <param name="system">The node's actor system, asked for when scraped (it starts after the host is built).</param>
+    public static void Observe(IMeterFactory meters, Func<ActorSystem> system)
     {
         var meter = meters.Create(ChatMetrics.MeterName);
-        var cluster = Cluster.Get(system);
+        Cluster Cluster() => Akka.Cluster.Cluster.Get(system());
         meter.CreateObservableGauge(
             "chatactors.cluster.members",
-            () => ClusterPicture.Of(cluster)
+            () => ClusterPicture.Of(Cluster())
                 .GroupBy(node => (node.Status, node.Reachable))
                 .Select(group => new Measurement<int>(
                     group.Count(),
@@ -23,7 +24,7 @@ public static class ClusterMetrics
             "Members of the cluster as this node sees them, by status and reachability");
         meter.CreateObservableGauge(
             "chatactors.singleton.location",
-            () => ClusterPicture.Of(cluster).SelectMany(node => node.Singletons.Select(singleton => new Measurement<int>(
+            () => ClusterPicture.Of(Cluster()).SelectMany(node => node.Singletons.Select(singleton => new Measurement<int>(
                 1,
                 new KeyValuePair<string, object?>("singleton", singleton),
                 new KeyValuePair<string, object?>("node", node.Address)))),

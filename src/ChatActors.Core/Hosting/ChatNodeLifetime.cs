@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace ChatActors.Hosting;
@@ -7,7 +8,8 @@ namespace ChatActors.Hosting;
 /// How signals end a node: Ctrl+C (SIGINT) and SIGQUIT stop it at once, as they always did;
 /// SIGTERM, what an orchestrator or <c>kill</c> sends to take a node out, drains it first (<see cref="NodeDrain"/>).
 /// </summary>
-public sealed class ChatNodeLifetime(IHostApplicationLifetime lifetime, NodeDrain drain) : IHostLifetime, IDisposable
+/// <param name="services">Where the drain is found when SIGTERM comes: the host makes its lifetime before the actor system, which the drain needs.</param>
+public sealed class ChatNodeLifetime(IHostApplicationLifetime lifetime, IServiceProvider services) : IHostLifetime, IDisposable
 {
     private readonly List<PosixSignalRegistration> _signals = [];
 
@@ -18,7 +20,7 @@ public sealed class ChatNodeLifetime(IHostApplicationLifetime lifetime, NodeDrai
         _signals.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
         {
             context.Cancel = true;
-            _ = drain.DrainAsync();
+            _ = services.GetRequiredService<NodeDrain>().DrainAsync();
         }));
         return Task.CompletedTask;
     }

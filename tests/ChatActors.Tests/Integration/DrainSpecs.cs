@@ -63,4 +63,20 @@ public sealed class DrainSpecs
         await second.StopAsync();
         Assert.Equal([["10"]], SqliteFile.Rows(dbPath, "SELECT COUNT(*) FROM journal WHERE manifest LIKE '%left%'"));
     }
+
+    [Fact]
+    public async Task Sigterm_drains_a_node_process_that_then_exits_0_and_leaves_its_mark()
+    {
+        var folder = TestFolders.Create();
+        var (config, drained) = (Path.Combine(folder, "node.conf"), Path.Combine(folder, "node.drained"));
+        await File.WriteAllTextAsync(config, "chat-actors.drain-window = 1s");
+        await using var node = await NodeProcess.StartInFolderAsync(Path.Combine(folder, "storage.db"), folder, "--servers", "1", "--config", config, "--drained-file", drained);
+        await using var ann = await ChatClient.JoinAsync(node.ServerPorts[0], "ann");
+
+        var exitCode = node.StopAsync();
+        Assert.Equal(GoingDown + "\n", await ann.ReadToEndAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, await exitCode);
+        Assert.True(File.Exists(drained), "the mark run.ps1 starts a drained node again by");
+        Assert.Contains(node.Output, line => line.Contains("Drained; stopping...", StringComparison.Ordinal));
+    }
 }

@@ -29,7 +29,7 @@ public class NodeProgramSpecs
     [InlineData("--capacity", "-1", "ChatActors: capacity must be a whole number from 1 to 1000000, not \"-1\"")]
     [InlineData("--bind-host", "no.such.host.invalid", "ChatActors: bind-host \"no.such.host.invalid\" does not resolve to an address")]
     [InlineData("--balancer-port", "70000", "ChatActors: balancer-port must be a whole number from 0 to 65535, not \"70000\"")]
-    [InlineData("--colour", "red", "ChatActors: unknown option \"--colour\"; options: --servers, --algorithm, --approach, --capacity, --db, --balancer-port, --server-port, --remote-port, --bind-host, --advertised-host, --config, --seed-nodes, --first-server, --balancer-edge, --watch-pids, --log-file, --log-to-console, --live-view, --verbose, --import-db")]
+    [InlineData("--colour", "red", "ChatActors: unknown option \"--colour\"; options: --servers, --algorithm, --approach, --capacity, --db, --balancer-port, --server-port, --remote-port, --bind-host, --advertised-host, --config, --seed-nodes, --first-server, --balancer-edge, --watch-pids, --log-file, --log-to-console, --live-view, --verbose, --import-db, --admin-port, --admin-host, --admin-port-given, --admin-token, --drained-file")]
     public async Task Invalid_parameters_get_one_line_and_a_non_zero_exit(string option, string value, string expected)
     {
         var free = new[] { "--balancer-port", "0", "--server-port", "0" };

@@ -39,6 +39,7 @@ public class ChatSerializerSpecs : Akka.TestKit.Xunit2.TestKit
             new AssignServer("203.0.113.7"),
             new ServerAssigned("127.0.0.1", 5011),
             NoServerAvailable.Instance,
+            WithdrawServer.Instance,
             AwaitServersServing.Instance,
             ServersServing.Instance,
             new AllocateServerIndices(2),
