@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http;
 using ChatActors.Hosting;
 using ChatActors.Hosting.Settings;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
 
 namespace ChatActors.Admin;
@@ -43,7 +44,7 @@ public static class AdminHosting
         ClusterMetrics.Observe(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), app.Services.GetRequiredService<ActorSystem>);
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteWhyAsync });
         app.MapGet("/", () => Asset("index.html", "text/html; charset=utf-8"));
         app.MapGet("/dashboard.js", () => Asset("dashboard.js", "text/javascript; charset=utf-8"));
         app.MapGet("/dashboard.css", () => Asset("dashboard.css", "text/css; charset=utf-8"));
@@ -57,6 +58,14 @@ public static class AdminHosting
                 statusCode: StatusCodes.Status202Accepted);
         }).AddEndpointFilter(new AdminToken(app.Services.GetRequiredService<ChatSettings>().Admin.Token));
         return app;
+    }
+
+    /// <summary><c>Healthy</c>, or <c>Unhealthy: </c> and why, so that an operator who asks sees the reason.</summary>
+    private static Task WriteWhyAsync(HttpContext http, HealthReport report)
+    {
+        var why = report.Entries.Values.Where(entry => entry.Status != HealthStatus.Healthy).Select(entry => entry.Description).FirstOrDefault();
+        http.Response.ContentType = "text/plain; charset=utf-8";
+        return http.Response.WriteAsync(why is null ? report.Status.ToString() : $"{report.Status}: {why}");
     }
 
     /// <summary>A file of the dashboard, served from the node itself (no CDN).</summary>

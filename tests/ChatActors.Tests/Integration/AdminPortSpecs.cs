@@ -61,7 +61,9 @@ public sealed class AdminPortSpecs
 
         // The only storage member leaves: nothing can be counted here any more.
         await first.StopAsync();
-        await Eventually.HoldsAsync(async () => (await GetAsync(http, ready)).Status == HttpStatusCode.ServiceUnavailable, "not ready once nothing can be counted");
+        await Eventually.HoldsAsync(
+            async () => await GetAsync(http, ready) == (HttpStatusCode.ServiceUnavailable, "Unhealthy: no storage member is reachable: nothing can be counted"),
+            "not ready once nothing can be counted");
         Assert.Equal((HttpStatusCode.OK, "Healthy"), await GetAsync(http, $"http://{second.AdminEndpoint}/health/live"));
     }
 
