@@ -9,7 +9,7 @@ namespace ChatActors.Tests.Integration;
 /// <summary>Every node of a process cluster drained and started again, one at a time, by one command, while people chat.</summary>
 public sealed class RollingRestartSpecs
 {
-    private const int Clients = 150;
+    private const int Clients = 240;
     private static readonly TimeSpan BackWithin = TimeSpan.FromSeconds(15);
 
     [Fact]
@@ -21,7 +21,7 @@ public sealed class RollingRestartSpecs
         await using var cluster = await NodeProcess.StartRunScriptAsync(
             Repository.Root,
             "-Approach", "process", "-Servers", "3", "-Db", dbPath, "-NoLiveView", "-BalancerPort", Port(balancerPort), "-ServerPort", "0",
-            "-RemotePort", Port(remotePort), "-AdminPort", Port(adminPort));
+            "-RemotePort", Port(remotePort), "-AdminPort", Port(adminPort), "-Capacity", "200");
         using var http = new HttpClient();
         using var leave = new CancellationTokenSource();
         try
