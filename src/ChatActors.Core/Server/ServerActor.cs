@@ -19,12 +19,11 @@ namespace ChatActors.Server;
 /// singletons (balancer, name registry, stats) what it holds whenever one of them asks.
 /// A connection from an address that the limits per address apply to is admitted only once
 /// the node's <see cref="ConnectionGate"/> lets it in.
-/// On <see cref="StopServing"/> it ends its sessions and stops after the last one.
+/// On <see cref="StopServing"/> or <see cref="DrainServing"/> it ends its sessions and stops after the last one.
 /// </summary>
-public sealed class ServerActor : ReceiveActor, IWithStash, IWithTimers
+public sealed partial class ServerActor : ReceiveActor, IWithStash, IWithTimers
 {
     private static readonly TimeSpan LinesShownEvery = TimeSpan.FromSeconds(1);
-    private static readonly byte[] GoingDown = Wire.Encode(Wire.GoingDown);
 
     private readonly ServerSettings _settings;
     private readonly Socket _listener;
@@ -155,73 +154,7 @@ public sealed class ServerActor : ReceiveActor, IWithStash, IWithTimers
             Online)));
         Receive<Terminated>(terminated => Remove(terminated.ActorRef));
         Receive<AcceptFailed>(failed => throw new InvalidOperationException($"{_settings.Name} cannot accept connections", failed.Cause));
-        Receive<StopServing>(_ =>
-        {
-            StopAccepting();
-            foreach (var session in _connections.Keys)
-            {
-                session.Tell(EndSession.Instance);
-            }
-
-            StopWhenNoSessions();
-        });
-        Receive<DrainServing>(drain =>
-        {
-            _balancer.Tell(WithdrawServer.Instance);
-            StopAccepting();
-            Happened($"{_settings.Name} is draining: its clients are told to connect again");
-            var sessions = _connections.Keys.ToList();
-            for (var i = 0; i < sessions.Count; i++)
-            {
-                Timers.StartSingleTimer(sessions[i], new DrainSession(sessions[i]), drain.Window * i / sessions.Count);
-            }
-
-            StopWhenNoSessions();
-        });
-    }
-
-    private void StopAccepting()
-    {
-        _accepting.Cancel();
-        _listener.Dispose();
-        Become(Stopping);
-    }
-
-    /// <summary>Broadcasts still reach the clients that have not left yet; the server stops after its last session.</summary>
-    private void Stopping()
-    {
-        Receive<ChatLines>(FanOut);
-        Receive<SessionLeft>(_ => RemoveMember(Sender));
-        Receive<SessionNamed>(named => _names[Sender] = named.Name);
-        Receive<SessionUnnamed>(_ => _names.Remove(Sender));
-        Receive<SessionJoined>(_ => Sender.Tell(EndSession.Instance));
-        Receive<DrainSession>(drain =>
-        {
-            if (_connections.TryGetValue(drain.Session, out var connection))
-            {
-                connection.Send(GoingDown);
-                drain.Session.Tell(EndSession.Instance);
-            }
-        });
-        Receive<Terminated>(terminated =>
-        {
-            Remove(terminated.ActorRef);
-            StopWhenNoSessions();
-        });
-        Receive<ConnectionAccepted>(accepted => accepted.Socket.Dispose());
-        Receive<ConnectionAdmitted>(admitted =>
-        {
-            admitted.Socket.Dispose();
-            _gate.Tell(new GatedConnectionClosed(admitted.Address));
-        });
-    }
-
-    private void StopWhenNoSessions()
-    {
-        if (_connections.Count == 0)
-        {
-            Context.Stop(Self);
-        }
+        ReceiveStopRequests();
     }
 
     private void FanOut(ChatLines lines)
@@ -343,9 +276,6 @@ public sealed class ServerActor : ReceiveActor, IWithStash, IWithTimers
     private void Happened(string text) => LiveViewTopic.Publish(_services.LiveFeed, new LiveEvent(DateTime.Now, text));
 
     private sealed record Member(string Name, ConnectionWriter Writer);
-
-    /// <summary>One client of a drained server is told and let go now.</summary>
-    private sealed record DrainSession(IActorRef Session);
 
     private sealed record ShowLines
     {

@@ -40,7 +40,6 @@ public class StorageOutageSpecs
         await using var store = await TestStorage.StartAsync(storage);
         await using var node = await StartNodeAsync(store, journalPatience: "60s");
         var ann = await ChatClient.JoinAsync(node.ServerPorts[0], "ann");
-        ChatClient ben;
         Task<int?> approach;
         Task<string> annClosed;
         Task<ChatClient> benJoins;
@@ -55,7 +54,7 @@ public class StorageOutageSpecs
             await Assert.ThrowsAsync<TimeoutException>(() => Task.WhenAny(benJoins, annClosed, approach).WaitAsync(TimeSpan.FromSeconds(3)));
         }
 
-        ben = await benJoins;
+        await using var ben = await benJoins;
         await annClosed;
         Assert.Equal(node.ServerPorts[0], await approach);
         await Eventually.HoldsAsync(
@@ -65,7 +64,6 @@ public class StorageOutageSpecs
         Assert.Equal([["ann", sessions[0][1]], ["ben", "0"]], sessions);
         Assert.NotEqual("0", sessions[0][1]);
         await ExpectStatsAsync(node, new StatsSnapshot(Today, 2, 2, 1, 0, 4, 1));
-        await ben.DisposeAsync();
     }
 
     [Theory]
