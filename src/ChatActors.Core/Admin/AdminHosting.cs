@@ -1,4 +1,4 @@
-using System.Net;
+using System.Net.Sockets;
 using System.Reflection;
 using Akka.Actor;
 using Akka.Cluster;
@@ -23,10 +23,13 @@ public static class AdminHosting
 {
     private const string ReadyTag = "ready";
 
-    public static WebApplicationBuilder CreateBuilder(IPEndPoint endpoint)
+    /// <param name="listener">The admin port, already listening (<see cref="AdminPlan"/>).</param>
+    public static WebApplicationBuilder CreateBuilder(Socket listener)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(endpoint));
+        builder.WebHost.UseKestrelCore()
+            .ConfigureKestrel(kestrel => kestrel.Listen(listener.LocalEndPoint!))
+            .UseSockets(sockets => sockets.CreateBoundListenSocket = _ => listener);
         builder.Services.AddRouting();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("serving", tags: [ReadyTag]);
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics

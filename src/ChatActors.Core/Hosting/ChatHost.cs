@@ -37,8 +37,8 @@ public static class ChatHost
         try
         {
             var legacyCounters = PrepareStorage(settings);
-            var admin = AdminPlan.For(settings.Admin);
-            var web = admin.Endpoint is { } endpoint ? AdminHosting.CreateBuilder(endpoint) : null;
+            var admin = listeners.Admin;
+            var web = admin.Listener is { } adminListener ? AdminHosting.CreateBuilder(adminListener) : null;
             IHostApplicationBuilder builder = web is not null ? web : Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             builder.Logging.ClearProviders();
             logging?.Invoke(builder.Logging, settings);

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using ChatActors.Admin;
 using ChatActors.Hosting.Settings;
 using ChatActors.Net;
 
@@ -22,6 +23,9 @@ public sealed class NodeListeners : IDisposable
 
     public IReadOnlyList<Socket> Servers { get; private set; } = [];
 
+    /// <summary>The admin port, taken here too; Kestrel owns its socket once the host starts.</summary>
+    public AdminPlan Admin { get; private set; } = new(null, null);
+
     public static NodeListeners Bind(ChatSettings settings)
     {
         var network = settings.Network;
@@ -36,6 +40,12 @@ public sealed class NodeListeners : IDisposable
             listeners.Servers = Enumerable.Range(0, settings.Servers)
                 .Select(i => listeners.Own(Ports.Bind(network.BindHost, network.ServerPort == 0 ? 0 : network.ServerPort + i, shared: false)))
                 .ToList();
+
+            listeners.Admin = AdminPlan.For(settings.Admin);
+            if (listeners.Admin.Listener is { } admin)
+            {
+                listeners.Own(admin);
+            }
 
             // Akka.Remote's transport would share a port another process listens on; refuse that here.
             if (network.RemotePort != 0)
