@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
+using ChatActors.Admin;
+using ChatActors.Harness;
 using ChatActors.Hosting;
+using ChatActors.Hosting.Settings;
 using ChatActors.Tests.Support;
 
 namespace ChatActors.Tests.Integration;
@@ -81,7 +84,27 @@ public sealed class AdminPortSpecs
         }
 
         var failure = await Assert.ThrowsAsync<ChatStartupException>(() => TestNode.StartAsync(servers: 1, extraHocon: WithAdminPort(taken, "admin-port-given = on")));
-        Assert.StartsWith($"cannot serve the admin port on 127.0.0.1:{taken}: ", failure.Message);
+        Assert.Equal($"port {taken} on 127.0.0.1 is already in use (admin port)", failure.Message);
+    }
+
+    [Fact]
+    public void The_default_admin_port_is_held_from_the_plan_on_so_a_node_built_beside_cannot_take_it()
+    {
+        var free = NodeProcesses.FreeRange(1);
+        var settings = new AdminSettings(free, "127.0.0.1", PortGiven: false, Token: "", DrainWindow: TimeSpan.FromSeconds(10));
+
+        var first = AdminPlan.For(settings);
+        try
+        {
+            var second = AdminPlan.For(settings);
+            Assert.Equal(new IPEndPoint(IPAddress.Loopback, free), first.Endpoint);
+            Assert.Null(second.Listener);
+            Assert.Equal($"The admin port 127.0.0.1:{free} is in use (another node on this machine?); this node runs without one (-AdminPort N gives it another)", second.Notice);
+        }
+        finally
+        {
+            first.Listener?.Dispose();
+        }
     }
 
     private static async Task<(HttpStatusCode Status, string Body)> GetAsync(HttpClient http, string url)
