@@ -38,12 +38,23 @@ public static class NodeProcesses
         return found;
     }
 
-    /// <summary>The first of <paramref name="count"/> consecutive ports that nothing on 127.0.0.1 listens on right now.</summary>
+    private const int FirstPort = 20_000;
+
+    /// <summary>
+    /// Where Linux starts handing out the local ports of outgoing connections (ip_local_port_range):
+    /// a range below it cannot be taken by a client's connection while a node restarts on it.
+    /// </summary>
+    private const int EphemeralPorts = 32_768;
+
+    /// <summary>
+    /// The first of <paramref name="count"/> consecutive ports that nothing on 127.0.0.1 listens on
+    /// right now, below the ports outgoing connections take.
+    /// </summary>
     public static int FreeRange(int count)
     {
         for (var attempt = 0; attempt < 100; attempt++)
         {
-            var first = Random.Shared.Next(20_000, 60_000);
+            var first = Random.Shared.Next(FirstPort, EphemeralPorts - count);
             if (Enumerable.Range(first, count).All(IsFree))
             {
                 return first;

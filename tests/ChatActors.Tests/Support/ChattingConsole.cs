@@ -13,7 +13,10 @@ public sealed class ChattingConsole(string name, TimeSpan sayEvery, Cancellation
     private readonly Lock _lock = new();
     private readonly List<TimeSpan> _outages = [];
     private readonly List<string> _errors = [];
+    private readonly List<string> _statuses = [];
     private readonly Stopwatch _away = new();
+
+    public string Name => name;
 
     /// <summary>From each close of its server to its join on the next.</summary>
     public IReadOnlyList<TimeSpan> Outages
@@ -41,10 +44,23 @@ public sealed class ChattingConsole(string name, TimeSpan sayEvery, Cancellation
     /// <summary>The joins this client saw: its first and one after each outage.</summary>
     public int Joins => 1 + Outages.Count;
 
+    /// <summary>What the client said, each with the time it said it: what a person at it would have read.</summary>
+    public IReadOnlyList<string> Statuses
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _statuses];
+            }
+        }
+    }
+
     public void Status(string message)
     {
         lock (_lock)
         {
+            _statuses.Add($"{DateTime.Now:HH:mm:ss.fff} {message}");
             if (message.StartsWith("The server closed the connection", StringComparison.Ordinal))
             {
                 _away.Restart();
