@@ -44,7 +44,7 @@ public sealed class RollingRestartSpecs
             var results = await Task.WhenAll(chats);
             var endedBadly = people.Where((person, i) => results[i] != ProjectClient.LeftTheChat || person.Errors.Count > 0).ToList();
             Assert.True(endedBadly.Count == 0, endedBadly.Count == 0 ? "" : $"{endedBadly.Count} of {Clients} clients ended badly, {endedBadly[0].Name} so:\n"
-                + string.Join("\n", endedBadly[0].Statuses.TakeLast(12).Concat(endedBadly[0].Errors)));
+                + string.Join("\n", endedBadly[0].Statuses.TakeLast(12).Concat(endedBadly[0].Errors).Concat(NodeNews(dbPath))));
             // The clients of the three server nodes were each closed once or more, and each was back within 15 s.
             Assert.InRange(people.Count(person => person.Outages.Count > 0), Clients / 2, Clients);
             Assert.All(people.SelectMany(person => person.Outages), outage => Assert.InRange(outage, TimeSpan.Zero, BackWithin));
@@ -60,6 +60,13 @@ public sealed class RollingRestartSpecs
             NodeProcesses.Find("--db", dbPath).ForEach(pid => { try { System.Diagnostics.Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { } });
         }
     }
+
+    /// <summary>What each node logged beyond the chat itself, last first: where a failure is explained.</summary>
+    private static IEnumerable<string> NodeNews(string dbPath) =>
+        Enumerable.Range(0, 4).SelectMany(node => File.ReadLines(Path.Combine(Path.GetDirectoryName(dbPath)!, "logs", $"node-{node}.log"))
+            .Where(line => !line.Contains(" says ", StringComparison.Ordinal) && !line.Contains(" joined Server-", StringComparison.Ordinal) && !line.Contains(" left Server-", StringComparison.Ordinal))
+            .TakeLast(40)
+            .Prepend($"--- node {node}"));
 
     private static async Task<bool> IsReadyAsync(HttpClient http, int adminPort)
     {
