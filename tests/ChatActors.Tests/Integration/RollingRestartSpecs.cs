@@ -7,7 +7,6 @@ using ProjectClient = ChatActors.Client.ChatClient;
 namespace ChatActors.Tests.Integration;
 
 /// <summary>Every node of a process cluster drained and started again, one at a time, by one command, while people chat.</summary>
-[Collection(nameof(RunsAlone))]
 public sealed class RollingRestartSpecs
 {
     private const int Clients = 240;
