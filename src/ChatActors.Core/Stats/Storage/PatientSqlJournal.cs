@@ -40,9 +40,19 @@ public sealed class PatientSqlJournal : SqlWriteJournal, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    /// <remarks>
+    /// A batch that holds only a deferred handler (the stats actor's <c>DeferAsync</c> when its
+    /// events went in the batch before) comes here with no message at all: there is nothing to
+    /// write, and the base journal would throw on it.
+    /// </remarks>
     protected override Task<IImmutableList<Exception>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
     {
         var write = new PendingWrite(messages.ToList());
+        if (write.Messages.Count == 0)
+        {
+            return Task.FromResult<IImmutableList<Exception>>(ImmutableList<Exception>.Empty);
+        }
+
         _queued.Add(write);
         if (_writing is null)
         {
@@ -81,9 +91,22 @@ public sealed class PatientSqlJournal : SqlWriteJournal, IWithTimers
     private void Attempt(WriteGroup group)
     {
         var self = Self;
-        base.WriteMessagesAsync(group.Messages, CancellationToken.None).ContinueWith(
+        StartAttempt(group).ContinueWith(
             attempt => self.Tell(new AttemptFinished(group, attempt)),
             TaskContinuationOptions.ExecuteSynchronously);
+    }
+
+    /// <summary>A write that throws before it returns its task ends as any failed attempt does, so the group always hears how it went.</summary>
+    private Task<IImmutableList<Exception>> StartAttempt(WriteGroup group)
+    {
+        try
+        {
+            return base.WriteMessagesAsync(group.Messages, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<IImmutableList<Exception>>(ex);
+        }
     }
 
     private void OnAttemptFinished(WriteGroup group, Task<IImmutableList<Exception>> attempt)
