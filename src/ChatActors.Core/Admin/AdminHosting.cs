@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net.Sockets;
 using System.Reflection;
 using Akka.Actor;
@@ -36,15 +37,24 @@ public static class AdminHosting
             .AddMeter(ChatMetrics.MeterName)
             .AddRuntimeInstrumentation()
             .AddPrometheusExporter());
+        builder.Services.ConfigureOpenTelemetryMeterProvider((services, metrics) => metrics.AddView(OfOtherNodes(services.GetRequiredService<IMeterFactory>())));
         builder.Services.AddSingleton(services => new DashboardFeed(() => ClusterPicture.Of(Cluster.Get(services.GetRequiredService<ActorSystem>()))));
         builder.Services.AddHostedService<DashboardService>();
         return builder;
     }
 
+    /// <summary>
+    /// OpenTelemetry picks meters by name, process-wide: where several nodes share a process (a
+    /// test, a host that embeds ChatActors) each would count the others' clients too. Only the
+    /// meters this node's own factory made are exported.
+    /// </summary>
+    private static Func<Instrument, MetricStreamConfiguration?> OfOtherNodes(IMeterFactory ownMeters) => instrument =>
+        instrument.Meter.Name == ChatMetrics.MeterName && !ReferenceEquals(instrument.Meter.Scope, ownMeters) ? MetricStreamConfiguration.Drop : null;
+
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         var app = builder.Build();
-        ClusterMetrics.Observe(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), app.Services.GetRequiredService<ActorSystem>);
+        ClusterMetrics.Observe(app.Services.GetRequiredService<IMeterFactory>(), app.Services.GetRequiredService<ActorSystem>);
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteWhyAsync });

@@ -50,6 +50,21 @@ public sealed class AdminPortSpecs
     }
 
     [Fact]
+    public async Task A_node_counts_its_own_clients_only_beside_another_node_in_the_same_process()
+    {
+        var adminPort = NodeProcesses.FreeRange(1);
+        await using var measured = await TestNode.StartAsync(servers: 1, extraHocon: WithAdminPort(adminPort));
+        await using var beside = await TestNode.StartAsync(servers: 1);
+        await using var ann = await ChatClient.JoinThroughBalancerAsync(measured.BalancerPort, "ann");
+        await using var bob = await ChatClient.JoinThroughBalancerAsync(beside.BalancerPort, "bob");
+        await using var cat = await ChatClient.JoinThroughBalancerAsync(beside.BalancerPort, "cat");
+
+        var metrics = await PrometheusText.ScrapeAsync(measured.AdminEndpoint!);
+
+        Assert.Equal((1, 1), (metrics.Value("chatactors_joins_total"), metrics.Value("chatactors_approaches_total")));
+    }
+
+    [Fact]
     public async Task A_node_is_ready_while_it_can_count_and_not_once_no_storage_member_is_left()
     {
         var first = await TestNode.StartAsync(servers: 1);
