@@ -1,7 +1,9 @@
+using System.Globalization;
+
 namespace ChatActors.Bench;
 
 /// <summary>Everything measured on one target; a scenario that was not run is null (or empty).</summary>
-public sealed record TargetResults(string Name, HandshakeResult? Handshake, JoinResult? Joins, IReadOnlyList<FanOutResult> FanOuts, IdleResult? Idle);
+public sealed record TargetResults(string Name, HandshakeResult? Handshake, JoinResult? Joins, BurstJoinResult? BurstJoins, IReadOnlyList<FanOutResult> FanOuts, IdleResult? Idle);
 
 /// <summary>
 /// The scenarios on one target: handshakes, joins and fan-outs on one server, one after another,
@@ -11,10 +13,14 @@ public sealed class BenchRun(BenchOptions options, TextWriter console)
 {
     private static readonly TimeSpan SettleWithin = TimeSpan.FromSeconds(15);
 
+    /// <summary>Clients arriving as a crowd does: a hundred at a time (issue 25's pacing).</summary>
+    private const int JoinBurst = 100;
+
     public async Task<TargetResults> RunAsync(string targetKind, CancellationToken cancel)
     {
         HandshakeResult? handshake = null;
         JoinResult? joins = null;
+        BurstJoinResult? burstJoins = null;
         var fanOuts = new List<FanOutResult>();
         if (Runs("handshake") || Runs("joins") || Runs("fanout"))
         {
@@ -41,6 +47,9 @@ public sealed class BenchRun(BenchOptions options, TextWriter console)
                 joins = await JoinScenarios.AllAtOnceAsync(target, options.Joins, cancel);
                 console.WriteLine($"bench: {target.Name} {joins.Joined} of {joins.Clients} joined at once in {joins.Elapsed.TotalSeconds:0.000} s ({joins.JoinsPerSecond:N0}/s){(joins.FirstFailure is { } failure ? $"; first failure: {failure}" : string.Empty)}");
                 await SettleAsync(target);
+                burstJoins = await JoinScenarios.InBurstsAsync(target, options.Joins, JoinBurst, SettleWithin, cancel);
+                var bursts = burstJoins.Joins;
+                console.WriteLine($"bench: {target.Name} {bursts.Joined} of {bursts.Clients} joined in bursts of {JoinBurst} in {bursts.Elapsed.TotalSeconds:0.000} s ({bursts.JoinsPerSecond:N0}/s), server CPU per 1,000 joins with their leaves {burstJoins.CpuPerThousand?.ToString("0.000 s", CultureInfo.InvariantCulture) ?? "unknown"}{(bursts.FirstFailure is { } burstFailure ? $"; first failure: {burstFailure}" : string.Empty)}");
             }
 
             if (Runs("fanout"))
@@ -63,7 +72,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter console)
             console.WriteLine($"bench: {fresh.Name} {idle.Clients} idle clients: RSS {idle.RssBefore / 1e6:0.0} MB -> {idle.RssAfter / 1e6:0.0} MB, {idle.BytesPerClient / 1024:0.0} KB each");
         }
 
-        return new TargetResults(targetKind == "chat" ? "ChatActors" : "Redis", handshake, joins, fanOuts, idle);
+        return new TargetResults(targetKind == "chat" ? "ChatActors" : "Redis", handshake, joins, burstJoins, fanOuts, idle);
     }
 
     private bool Runs(string scenario) => options.Scenarios.Contains(scenario);

@@ -28,11 +28,15 @@ public sealed partial class ChatTarget : ILoadTarget
 
     public ProcessMeter? Meter { get; }
 
-    /// <summary>A node of this build in Release, on free ports, with hocon/bench.conf (no flood control, no limits per address).</summary>
+    /// <summary>
+    /// A node of this build in Release, on free ports, with hocon/bench.conf (no flood control, no
+    /// limits per address), its admin port on as by default, so that its metrics cost what they do.
+    /// </summary>
     public static async Task<ChatTarget> StartAsync(int servers, int capacity)
     {
         var benchConfig = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "hocon", "bench.conf"));
-        var node = await NodeProcess.StartInTemporaryFolderAsync(servers, capacity, benchConfig);
+        var adminPort = NodeProcesses.FreeRange(1).ToString(CultureInfo.InvariantCulture);
+        var node = await NodeProcess.StartInTemporaryFolderAsync(servers, capacity, benchConfig, "--admin-port", adminPort);
         return new ChatTarget("127.0.0.1", node.BalancerPort, node, node.Meter);
     }
 

@@ -10,6 +10,13 @@ public sealed record JoinResult(int Clients, int Joined, TimeSpan Elapsed, strin
     public double JoinsPerSecond => Joined / Elapsed.TotalSeconds;
 }
 
+/// <param name="ServerCpu">The server's CPU time from the first connect until it was quiet again after the last leave; null when its process is not known.</param>
+public sealed record BurstJoinResult(JoinResult Joins, int Burst, TimeSpan? ServerCpu)
+{
+    /// <summary>The server's CPU seconds per 1,000 clients that joined and left again.</summary>
+    public double? CpuPerThousand => ServerCpu is { } cpu && Joins.Joined > 0 ? cpu.TotalSeconds / (Joins.Joined / 1000.0) : null;
+}
+
 /// <summary>How fast clients get in: one at a time on an idle server, and many at once.</summary>
 public static class JoinScenarios
 {
@@ -37,6 +44,40 @@ public static class JoinScenarios
         }
 
         return new HandshakeResult(handshakes, latency);
+    }
+
+    /// <summary>
+    /// Clients come <paramref name="burst"/> at a time, each burst once the one before is in, as a
+    /// crowd arrives; the time runs until the last one is in. Then all leave, and the server's CPU
+    /// time is taken once it is quiet again: what a join with its leave costs.
+    /// </summary>
+    public static async Task<BurstJoinResult> InBurstsAsync(ILoadTarget target, int clients, int burst, TimeSpan settleWithin, CancellationToken cancel)
+    {
+        var connections = new List<LoadConnection>(clients);
+        var cpuBefore = target.Meter?.CpuTime();
+        var clock = Stopwatch.StartNew();
+        string? firstFailure = null;
+        try
+        {
+            await using (Progress.Show(() => $"{target.Name} {clients} joining in bursts of {burst}: {connections.Count} in"))
+            {
+                await Clients.ConnectAsync(clients, i => target.ConnectSubscriberAsync($"b{i}", 4096, cancel), (_, connection) => connections.Add(connection), burst);
+            }
+        }
+        catch (Exception ex) when (ex is BenchException or IOException or System.Net.Sockets.SocketException)
+        {
+            firstFailure = ex.Message;
+        }
+
+        var joins = new JoinResult(clients, connections.Count, clock.Elapsed, firstFailure);
+        connections.ForEach(connection => connection.Dispose());
+        if (target.Meter is not { } meter)
+        {
+            return new BurstJoinResult(joins, burst, null);
+        }
+
+        await meter.WaitUntilQuietAsync(settleWithin);
+        return new BurstJoinResult(joins, burst, meter.CpuTime() - cpuBefore);
     }
 
     /// <summary>All clients start their handshake at the same moment; the time runs until the last one is in.</summary>

@@ -13,6 +13,7 @@ public static class Report
 {
     private const double FanOutRatio = 1.2;
     private const double JoinsPerSecond = 5000;
+    private const double CpuPerThousandJoins = 0.3;
     private static readonly TimeSpan HandshakeP99 = TimeSpan.FromMilliseconds(2);
     private const double IdleKilobytes = 8;
 
@@ -50,6 +51,20 @@ public static class Report
                 r => r.Joins is { } j ? $"{j.JoinsPerSecond:N0} ({j.Joined:N0})" : null,
                 Ratio(chat?.Joins?.JoinsPerSecond, redis?.Joins?.JoinsPerSecond),
                 "≥ 5,000/s, none lost", chat?.Joins is { } joins ? joins.JoinsPerSecond >= JoinsPerSecond && joins.Joined == joins.Clients : null);
+        }
+
+        if (chat?.BurstJoins is not null || redis?.BurstJoins is not null)
+        {
+            var chatBursts = chat?.BurstJoins;
+            var redisBursts = redis?.BurstJoins;
+            Row($"{options.Joins:N0} joining in bursts of 100", "joins/s (joined)",
+                r => r.BurstJoins is { } b ? $"{b.Joins.JoinsPerSecond:N0} ({b.Joins.Joined:N0})" : null,
+                Ratio(chatBursts?.Joins.JoinsPerSecond, redisBursts?.Joins.JoinsPerSecond),
+                "≥ Redis, none lost", chatBursts is { } mine && redisBursts is { } theirs ? mine.Joins.JoinsPerSecond >= theirs.Joins.JoinsPerSecond && mine.Joins.Joined == mine.Joins.Clients : null);
+            Row("the same, joined and left", "server CPU s per 1,000",
+                r => r.BurstJoins?.CpuPerThousand?.ToString("0.000", CultureInfo.InvariantCulture),
+                Ratio(chatBursts?.CpuPerThousand, redisBursts?.CpuPerThousand),
+                "≤ 0.3 s", chatBursts?.CpuPerThousand is { } cpu ? cpu <= CpuPerThousandJoins : null);
         }
 
         for (var i = 0; i < options.FanOuts.Count; i++)

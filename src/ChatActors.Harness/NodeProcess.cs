@@ -77,16 +77,15 @@ public sealed partial class NodeProcess : IAsyncDisposable
         StartAsync("ip", ["netns", "exec", networkNamespace, "setsid", "dotnet", "pwsh", "run.ps1", .. parameters], repository, ownProcessGroup: true);
 
     /// <summary>Starts the node program in a new temporary folder (deleted on dispose) with a new storage.db and <paramref name="configuration"/> (HOCON) over its base configuration.</summary>
-    public static async Task<NodeProcess> StartInTemporaryFolderAsync(int servers, int capacity, string configuration)
+    /// <param name="options">More node options, after the ones above (a later one wins).</param>
+    public static async Task<NodeProcess> StartInTemporaryFolderAsync(int servers, int capacity, string configuration, params string[] options)
     {
         var folder = Directory.CreateTempSubdirectory("chatactors-node-").FullName;
         var config = Path.Combine(folder, "node.conf");
         await File.WriteAllTextAsync(config, configuration);
         var node = await StartAsync(
             Path.Combine(folder, "storage.db"),
-            "--servers", servers.ToString(CultureInfo.InvariantCulture),
-            "--capacity", capacity.ToString(CultureInfo.InvariantCulture),
-            "--config", config);
+            ["--servers", servers.ToString(CultureInfo.InvariantCulture), "--capacity", capacity.ToString(CultureInfo.InvariantCulture), "--config", config, .. options]);
         node.Own(folder);
         return node;
     }
