@@ -81,7 +81,7 @@ public sealed partial class ChatClient(ClientOptions options, IClientConsole con
     /// <summary>Chats on one server after another, until a leave is answered with the close or no server is to be had.</summary>
     private async Task<int> ConverseAsync(ServerConnection connection, string name, ChannelReader<string> outbox)
     {
-        var reconnection = new Reconnection(options, console, AskBalancerAsync, Reconnection.DefaultNameWait);
+        var reconnection = new Reconnection(options, console, AskBalancerAsync, Reconnection.DefaultNameWait, Reconnection.DefaultAnswerWithin);
         while (true)
         {
             var leaveSent = await ServeAsync(connection, outbox);
@@ -182,14 +182,15 @@ public sealed partial class ChatClient(ClientOptions options, IClientConsole con
     }
 
     /// <summary>The balancer's whole answer (a server, <c>SNA wait</c>, or nothing).</summary>
-    private Task<string> AskBalancerAsync() => askBalancer is null ? AskBalancerOverTcpAsync() : askBalancer();
+    private Task<string> AskBalancerAsync(CancellationToken unanswered = default) =>
+        askBalancer is null ? AskBalancerOverTcpAsync(unanswered) : askBalancer().WaitAsync(unanswered);
 
-    private async Task<string> AskBalancerOverTcpAsync()
+    private async Task<string> AskBalancerOverTcpAsync(CancellationToken unanswered)
     {
         using var balancer = new TcpClient();
-        await balancer.ConnectAsync(options.Host, options.Port);
+        await balancer.ConnectAsync(options.Host, options.Port, unanswered);
         using var reader = new StreamReader(balancer.GetStream());
-        return await reader.ReadToEndAsync();
+        return await reader.ReadToEndAsync(unanswered);
     }
 
     /// <summary>The server a balancer's answer names, or null for any other answer.</summary>

@@ -9,12 +9,20 @@ namespace ChatActors.Client;
 /// The name of a client whose server died stays taken until the cluster has given up on that
 /// server's node; past <paramref name="nameWait"/> the client takes another and says so.
 /// </summary>
-/// <param name="askBalancer">The balancer's whole answer to one connect.</param>
+/// <param name="askBalancer">The balancer's whole answer to one connect; it gives up when the token is cancelled.</param>
 /// <param name="nameWait">How long the old name is asked for before another is taken.</param>
-public sealed class Reconnection(ClientOptions options, IClientConsole console, Func<Task<string>> askBalancer, TimeSpan nameWait)
+/// <param name="answerWithin">How long one ask of the balancer may take before it is asked again.</param>
+public sealed class Reconnection(ClientOptions options, IClientConsole console, Func<CancellationToken, Task<string>> askBalancer, TimeSpan nameWait, TimeSpan answerWithin)
 {
     /// <summary>Well within a server's 30 s for a join, and past the few seconds a cluster takes to down a dead node.</summary>
     public static readonly TimeSpan DefaultNameWait = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// The balancer answers once the approach is counted, within milliseconds. An answer that
+    /// has not come in 10 s waits on a count that may never come (its stats actor moved away);
+    /// a new connect is counted anew and answered.
+    /// </summary>
+    public static readonly TimeSpan DefaultAnswerWithin = TimeSpan.FromSeconds(10);
 
     private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(5);
@@ -26,7 +34,7 @@ public sealed class Reconnection(ClientOptions options, IClientConsole console, 
         for (var pause = FirstPause; DateTime.UtcNow < giveUpAt; pause = Min(pause * 2, LongestPause))
         {
             await Task.Delay(Min(pause, Max(giveUpAt - DateTime.UtcNow, TimeSpan.Zero)));
-            if (await ServerAsync() is not { } server
+            if (await ServerAsync(giveUpAt) is not { } server
                 || await ServerConnection.OpenAsync(server.Host, server.Port, console) is not { } connection)
             {
                 continue;
@@ -50,11 +58,13 @@ public sealed class Reconnection(ClientOptions options, IClientConsole console, 
         return null;
     }
 
-    private async Task<(string Host, int Port)?> ServerAsync()
+    private async Task<(string Host, int Port)?> ServerAsync(DateTime giveUpAt)
     {
+        var within = Min(answerWithin, Max(giveUpAt - DateTime.UtcNow, TimeSpan.Zero));
+        using var unanswered = new CancellationTokenSource(within);
         try
         {
-            var reply = await askBalancer();
+            var reply = await askBalancer(unanswered.Token);
             if (ChatClient.ParseServer(reply) is { } server)
             {
                 return server;
@@ -65,6 +75,10 @@ public sealed class Reconnection(ClientOptions options, IClientConsole console, 
         catch (SocketException ex)
         {
             console.Status($"Cannot reach the balancer at {options.Host}:{options.Port} ({ex.Message}); asking again.");
+        }
+        catch (OperationCanceledException) when (unanswered.IsCancellationRequested)
+        {
+            console.Status($"The balancer did not answer within {within.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s; asking again.");
         }
 
         return null;

@@ -13,7 +13,7 @@ public class ReconnectionSpecs
     {
         using var server = new NameHoldingServer(refusals: 2);
         var console = new RecordingConsole();
-        var rejoined = await new Reconnection(Options, console, server.AskBalancerAsync, TimeSpan.FromSeconds(20)).RejoinAsync("ann");
+        var rejoined = await new Reconnection(Options, console, _ => server.AskBalancerAsync(), TimeSpan.FromSeconds(20), Reconnection.DefaultAnswerWithin).RejoinAsync("ann");
 
         Assert.Equal("ann", rejoined?.Name);
         Assert.Equal(["ann joined the server", "ann joined the server", "ann joined the server"], server.Received);
@@ -26,7 +26,7 @@ public class ReconnectionSpecs
     {
         using var server = new NameHoldingServer(refusals: int.MaxValue);
         var console = new RecordingConsole();
-        var rejoined = await new Reconnection(Options, console, server.AskBalancerAsync, TimeSpan.FromMilliseconds(500)).RejoinAsync("ann");
+        var rejoined = await new Reconnection(Options, console, _ => server.AskBalancerAsync(), TimeSpan.FromMilliseconds(500), Reconnection.DefaultAnswerWithin).RejoinAsync("ann");
 
         Assert.Equal("ann-2", rejoined?.Name);
         Assert.Equal("ann-2 joined the server", server.Received[^1]);
@@ -39,7 +39,7 @@ public class ReconnectionSpecs
     {
         using var server = new NameHoldingServer(refusals: 1, refusal: NameHoldingServer.CloseUnanswered);
         var console = new RecordingConsole();
-        var rejoined = await new Reconnection(Options, console, server.AskBalancerAsync, TimeSpan.FromSeconds(20)).RejoinAsync("ann");
+        var rejoined = await new Reconnection(Options, console, _ => server.AskBalancerAsync(), TimeSpan.FromSeconds(20), Reconnection.DefaultAnswerWithin).RejoinAsync("ann");
 
         Assert.Equal("ann", rejoined?.Name);
         Assert.Contains("The server closed the connection before it answered the join; asking the balancer again.", console.Lines);
@@ -48,12 +48,55 @@ public class ReconnectionSpecs
     }
 
     [Fact]
+    public async Task A_balancer_that_does_not_answer_in_time_is_asked_again_and_the_user_is_told()
+    {
+        using var server = new NameHoldingServer(refusals: 0);
+        var console = new RecordingConsole();
+        var asks = 0;
+        async Task<string> FirstAskUnanswered(CancellationToken unanswered)
+        {
+            if (Interlocked.Increment(ref asks) == 1)
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, unanswered);
+            }
+
+            return await server.AskBalancerAsync();
+        }
+
+        var rejoined = await new Reconnection(Options, console, FirstAskUnanswered, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(500)).RejoinAsync("ann").WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal("ann", rejoined?.Name);
+        Assert.Equal(2, asks);
+        Assert.Contains("The balancer did not answer within 0.5 s; asking again.", console.Lines);
+        await rejoined!.Value.Connection.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_balancer_ask_waits_no_longer_than_the_time_left_to_reconnect()
+    {
+        var options = Options with { ReconnectWithin = TimeSpan.FromSeconds(1) };
+        var console = new RecordingConsole();
+        var started = DateTime.UtcNow;
+        async Task<string> NeverAnswered(CancellationToken unanswered)
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, unanswered);
+            return "";
+        }
+
+        var rejoined = await new Reconnection(options, console, NeverAnswered, TimeSpan.FromSeconds(20), TimeSpan.FromMinutes(5)).RejoinAsync("ann").WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Null(rejoined);
+        Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));
+        Assert.Contains(console.Lines, line => line.StartsWith("The balancer did not answer within 0.", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task No_server_within_the_reconnect_time_gives_up()
     {
         var options = Options with { ReconnectWithin = TimeSpan.FromSeconds(1) };
         var console = new RecordingConsole();
         var started = DateTime.UtcNow;
-        var rejoined = await new Reconnection(options, console, () => Task.FromResult("SNA wait"), TimeSpan.FromSeconds(20)).RejoinAsync("ann");
+        var rejoined = await new Reconnection(options, console, _ => Task.FromResult("SNA wait"), TimeSpan.FromSeconds(20), Reconnection.DefaultAnswerWithin).RejoinAsync("ann");
 
         Assert.Null(rejoined);
         Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));
