@@ -39,11 +39,13 @@ public class ClusterSpecs
 
         // An earlier client's join line may still reach a later client: it crossed to that
         // client's node while the client was joining there. Only join lines may come between.
+        // Read until each sender's last line is in: a line seen twice, or out of order, shows below.
         var joinLines = names.Select(name => $"{name} joined the server").ToHashSet();
+        var lastLines = names.Select(name => $"{name} : line {linesPerClient - 1}").ToHashSet();
         foreach (var client in clients)
         {
             var received = new List<string>();
-            while (received.Count < names.Length * linesPerClient)
+            while (!lastLines.IsSubsetOf(received))
             {
                 var line = await client.ReadLineAsync();
                 if (!joinLines.Contains(line))
@@ -59,6 +61,7 @@ public class ClusterSpecs
                     received.Where(line => line.StartsWith(name + " : ", StringComparison.Ordinal)));
             }
 
+            Assert.Equal(names.Length * linesPerClient, received.Count);
             await client.DisposeAsync();
         }
     }
