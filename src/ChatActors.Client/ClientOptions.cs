@@ -24,8 +24,9 @@ public sealed record ClientOptions(string Host, int Port, string? Name, TimeSpan
         given), each line from the server is printed as is, status and errors go to stderr,
         and the end of stdin leaves with "stop".
         When the server goes away mid-chat, the client asks the balancer again (pausing a little
-        longer each time, and asking anew when an answer takes over 10 s) and joins another server under the same name (another one if it stays
-        taken for 20 s, and it says so); what was typed meanwhile is sent once it is back.
+        longer each time, and asking anew when an answer takes over 10 s) and joins another
+        server under the same name (another one if it stays taken for 20 s, and it says so);
+        what was typed meanwhile is sent once it is back.
         Exit codes: 0 left the chat, 1 the server went away and no other could be had,
         2 bad options, 3 no server to be had.
         """;
