@@ -57,7 +57,7 @@ public static class Report
         {
             var chatBursts = chat?.BurstJoins;
             var redisBursts = redis?.BurstJoins;
-            Row($"{options.Joins:N0} joining in bursts of 100", "joins/s (joined)",
+            Row($"{options.Joins:N0} joining in bursts of {(chatBursts ?? redisBursts)!.Burst}", "joins/s (joined)",
                 r => r.BurstJoins is { } b ? $"{b.Joins.JoinsPerSecond:N0} ({b.Joins.Joined:N0})" : null,
                 Ratio(chatBursts?.Joins.JoinsPerSecond, redisBursts?.Joins.JoinsPerSecond),
                 "≥ Redis, none lost", chatBursts is { } mine && redisBursts is { } theirs ? mine.Joins.JoinsPerSecond >= theirs.Joins.JoinsPerSecond && mine.Joins.Joined == mine.Joins.Clients : null);
