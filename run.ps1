@@ -153,7 +153,6 @@ if ($Switches.RollingRestart) {
     $count = Read-Count "servers" $Servers 1 1000
     $firstAdminPort = Read-Count "admin-port" $AdminPort 1 (65535 - $count)
     $adminAddress = if ($AdminHost -eq "0.0.0.0") { "127.0.0.1" } else { $AdminHost }
-    $SettleSeconds = 10
     foreach ($i in @(1..$count) + @(0)) {
         $address = "${adminAddress}:$($firstAdminPort + $i)"
         Send-Drain $address
@@ -168,11 +167,6 @@ if ($Switches.RollingRestart) {
             Start-Sleep -Milliseconds 250
         }
         Write-Host "ChatActors: node $i is back and ready"
-        # The last clients it closed may still be joining elsewhere, their counts in flight at the
-        # stats actor; draining the next node now (node 0 moves the stats actor) could strand them.
-        if ($i -ne 0) {
-            Start-Sleep -Seconds $SettleSeconds
-        }
     }
     exit 0
 }
