@@ -27,6 +27,10 @@ public sealed class StatsActor : ReceivePersistentActor, IWithTimers
     public const string StatsPersistenceId = "chat-stats";
     private static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(1);
     private const string TickTimerKey = "tick";
+    private const string TrimTimerKey = "trim";
+
+    /// <summary>A trim that failed (a dropped connection, a lock) is tried again: no later snapshot may come to try it for us.</summary>
+    private static readonly TimeSpan TrimRetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly TimeProvider _clock;
     private readonly IActorRef _dbWriter;
@@ -102,7 +106,12 @@ public sealed class StatsActor : ReceivePersistentActor, IWithTimers
         // recovery nor the storage.db writer's catch-up ever needs one of them again.
         Command<ProjectedThrough>(projected => DeleteMessages(Math.Min(projected.SequenceNr, _snapshotSequenceNr)));
         Command<DeleteMessagesSuccess>(_ => { });
-        Command<DeleteMessagesFailure>(failed => _log.Warning("Could not trim the stats journal: {0}", failed.Cause.Message));
+        Command<DeleteMessagesFailure>(failed =>
+        {
+            _log.Warning("Could not trim the stats journal through event {0} ({1}); trying again in {2}", failed.ToSequenceNr, failed.Cause.Message, TrimRetryDelay);
+            Timers.StartSingleTimer(TrimTimerKey, new RetryTrim(failed.ToSequenceNr), TrimRetryDelay);
+        });
+        Command<RetryTrim>(retry => DeleteMessages(retry.ToSequenceNr));
     }
 
     public override string PersistenceId => StatsPersistenceId;
@@ -273,4 +282,6 @@ public sealed class StatsActor : ReceivePersistentActor, IWithTimers
     {
         public static readonly Tick Instance = new();
     }
+
+    private sealed record RetryTrim(long ToSequenceNr);
 }

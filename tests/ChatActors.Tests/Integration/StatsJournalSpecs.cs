@@ -56,10 +56,17 @@ public class StatsJournalSpecs
             }
 
             // Snapshots at 10, 20 and 30; the journal keeps event 30 (as the highest it has forgotten) and 31 to 35.
+            var journal = "nothing read yet";
             await Eventually.HoldsAsync(
-                async () => await store.RowsAsync("SELECT COUNT(*) FROM journal") is [["6"]],
+                async () =>
+                {
+                    var rows = await store.RowsAsync("""SELECT COUNT(*), MIN(sequence_number), MAX(sequence_number) FROM journal""");
+                    journal = $"{rows[0][0]} rows, events {rows[0][1]} to {rows[0][2]}";
+                    return rows is [["6", "30", "35"]];
+                },
                 "the journal trimmed behind the snapshot of event 30",
-                TimeSpan.FromSeconds(30));
+                TimeSpan.FromSeconds(30),
+                lastSeen: () => journal);
         }
 
         await using var restarted = await TestNode.StartAsync(servers: 1, dbPath: store.Db, extraHocon: snapshotEvery10);

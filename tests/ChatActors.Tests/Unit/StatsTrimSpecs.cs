@@ -1,0 +1,80 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Persistence;
+using Akka.Persistence.Journal;
+using ChatActors.Stats;
+using ChatActors.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ChatActors.Tests.Unit;
+
+public class StatsTrimSpecs : Akka.TestKit.Xunit2.TestKit
+{
+    private static readonly Config JournalThatFailsItsFirstTrim = ConfigurationFactory.ParseString($$"""
+        akka.persistence.journal.plugin = "akka.persistence.journal.first-trim-fails"
+        akka.persistence.journal.first-trim-fails {
+          class = "{{typeof(FirstTrimFailsJournal).AssemblyQualifiedName}}"
+          plugin-dispatcher = "akka.actor.default-dispatcher"
+        }
+        akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+        """);
+
+    public StatsTrimSpecs()
+        : base(JournalThatFailsItsFirstTrim)
+    {
+    }
+
+    [Fact]
+    public void A_trim_that_fails_is_tried_again_without_another_snapshot()
+    {
+        var dbWriter = CreateTestProbe();
+        dbWriter.IgnoreMessages(message => message is ServerTotalsChanged or StatsEventRecorded);
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 12, 0, 0, TimeSpan.Zero));
+        var stats = Sys.ActorOf(StatsActor.Props(clock, dbWriter, CreateTestProbe(), TestMetrics.Create(), snapshotInterval: 2));
+        for (var i = 0; i < 3; i++)
+        {
+            stats.Tell(new CountApproach(false, DateTime.UtcNow.AddSeconds(10)));
+            ExpectMsg<Counted>();
+        }
+
+        // The snapshot of event 2 is taken; storage.db holds event 2 too, so the journal may forget it.
+        Assert.Equal(2, dbWriter.ExpectMsg<AwaitProjectedThrough>().SequenceNr);
+        dbWriter.Reply(new ProjectedThrough(2));
+
+        AwaitAssert(() => Assert.Equal([3L], JournaledSequenceNrs()), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200));
+    }
+
+    private List<long> JournaledSequenceNrs()
+    {
+        var replay = CreateTestProbe();
+        Persistence.Instance.Apply(Sys).JournalFor(null).Tell(new ReplayMessages(1, long.MaxValue, long.MaxValue, StatsActor.StatsPersistenceId, replay));
+        var sequenceNrs = new List<long>();
+        replay.FishForMessage(message =>
+        {
+            if (message is ReplayedMessage replayed)
+            {
+                sequenceNrs.Add(replayed.Persistent.SequenceNr);
+            }
+
+            return message is RecoverySuccess;
+        });
+        return sequenceNrs;
+    }
+
+    /// <summary>The in-memory journal, whose first trim fails as one over a dropped database connection would.</summary>
+    public sealed class FirstTrimFailsJournal : MemoryJournal
+    {
+        private bool _failedOnce;
+
+        protected override Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken)
+        {
+            if (_failedOnce)
+            {
+                return base.DeleteMessagesToAsync(persistenceId, toSequenceNr, cancellationToken);
+            }
+
+            _failedOnce = true;
+            return Task.FromException(new InvalidOperationException("the connection to the journal was lost"));
+        }
+    }
+}
