@@ -15,11 +15,14 @@ namespace ChatActors.Stats;
 /// </para>
 /// <para>
 /// When the node that runs the stats singleton (the oldest storage member) is removed, a count
-/// sent to it shortly before may have been journaled or lost with it; its answer never comes.
-/// Rather than keep the client waiting for the journal's whole patience, every requester of a
-/// join, an approach or a refusal sent within <paramref name="uncertainWithin"/> is told
-/// <see cref="CountUncertain"/> then, and answers its client as if the node had died. A leave
-/// still waits, as it always has: its close tells the client that its rating counts.
+/// sent to it before may have been journaled or lost with it; its answer never comes. That
+/// holds for any count still unanswered: one sent after the node died, while the cluster was
+/// still finding out, as much as one its journal was writing. Rather than keep the client
+/// waiting for the journal's whole patience, every requester of a join, an approach or a
+/// refusal sent within <see cref="CountWaits.AnswerWithin"/> (the longest a requester waits) is
+/// told <see cref="CountUncertain"/> then, and answers its client as if the node had died;
+/// those already answered ignore it. A leave still waits, as it always has: its close tells
+/// the client that its rating counts.
 /// </para>
 /// </summary>
 public sealed class CountingGate : ReceiveActor
@@ -31,11 +34,11 @@ public sealed class CountingGate : ReceiveActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private bool _canCount = true;
 
-    public CountingGate(IActorRef stats, TimeSpan uncertainWithin, TimeProvider clock)
+    public CountingGate(IActorRef stats, CountWaits waits, TimeProvider clock)
     {
         _stats = stats;
-        _uncertainWithin = uncertainWithin;
-        _inFlight = new CountsInFlight(uncertainWithin, clock);
+        _uncertainWithin = waits.AnswerWithin;
+        _inFlight = new CountsInFlight(_uncertainWithin, clock);
         Receive<ClusterEvent.CurrentClusterState>(ClusterChanged);
         Receive<ClusterEvent.IClusterDomainEvent>(ClusterChanged);
         Receive<StatsHostLost>(_ => TellUncertain());
@@ -44,8 +47,8 @@ public sealed class CountingGate : ReceiveActor
         ReceiveAny(message => _stats.Forward(message));
     }
 
-    public static Props Props(IActorRef stats, TimeSpan uncertainWithin, TimeProvider clock) =>
-        Akka.Actor.Props.Create(() => new CountingGate(stats, uncertainWithin, clock));
+    public static Props Props(IActorRef stats, CountWaits waits, TimeProvider clock) =>
+        Akka.Actor.Props.Create(() => new CountingGate(stats, waits, clock));
 
     protected override void PreStart() =>
         Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
@@ -79,7 +82,7 @@ public sealed class CountingGate : ReceiveActor
     {
         var recent = _inFlight.TakeRecent();
         recent.ForEach(requester => requester.Tell(CountUncertain.Instance));
-        _log.Warning("The node of the stats actor is gone: {0} counts sent in the last {1} s may have been lost with it; their clients are answered as if their own node had died", recent.Count, _uncertainWithin.TotalSeconds);
+        _log.Warning("The node of the stats actor is gone: of the {0} counts sent in the last {1:0} s, those not answered yet may have been lost with it; their clients are answered as if their own node had died", recent.Count, _uncertainWithin.TotalSeconds);
     }
 
     private void UpdateCanCount()

@@ -8,7 +8,8 @@ namespace ChatActors.Tests.Unit;
 /// <summary>The counting gate when the stats actor's node is lost: who is told that a count may be lost with it.</summary>
 public class CountingGateSpecs() : Akka.TestKit.Xunit2.TestKit("akka.actor.provider = cluster\nakka.cluster.roles = [storage]\nakka.remote.dot-netty.tcp.port = 0")
 {
-    private static readonly TimeSpan UncertainWithin = TimeSpan.FromSeconds(10);
+    /// <summary>As a node has them: a request is accepted within 10 s, and its requester waits for 110 s.</summary>
+    private static readonly CountWaits Waits = CountWaits.For(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(90), TimeSpan.FromSeconds(5));
     private static readonly DateTime AcceptBefore = new(2026, 12, 6, 12, 0, 0, DateTimeKind.Utc);
     private readonly FakeTimeProvider _clock = new();
 
@@ -29,7 +30,7 @@ public class CountingGateSpecs() : Akka.TestKit.Xunit2.TestKit("akka.actor.provi
         await stats.ExpectMsgAsync<CountApproach>();
         await stats.ExpectMsgAsync<RecordJoin>();
         await stats.ExpectMsgAsync<RecordLeave>();
-        _clock.Advance(UncertainWithin);
+        _clock.Advance(Waits.AnswerWithin);
         gate.Tell(CountingGate.StatsHostLost.Instance);
         gate.Tell(new CountLostClient(AcceptBefore), later);
 
@@ -47,7 +48,7 @@ public class CountingGateSpecs() : Akka.TestKit.Xunit2.TestKit("akka.actor.provi
     {
         var cluster = Akka.Cluster.Cluster.Get(Sys);
         await cluster.JoinAsync(cluster.SelfAddress);
-        return Sys.ActorOf(CountingGate.Props(stats, UncertainWithin, _clock));
+        return Sys.ActorOf(CountingGate.Props(stats, Waits, _clock));
     }
 
     [Fact]
@@ -65,5 +66,22 @@ public class CountingGateSpecs() : Akka.TestKit.Xunit2.TestKit("akka.actor.provi
 
         await second.ExpectMsgAsync<CountUncertain>();
         await first.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task A_join_sent_after_the_stats_node_died_is_told_uncertain_however_long_the_cluster_takes_to_remove_it()
+    {
+        var stats = CreateTestProbe();
+        var gate = await StartGateAsync(stats);
+        var joining = CreateTestProbe();
+
+        // Sent to a stats actor whose node has just died: no answer can come. The cluster takes
+        // its time to find out (failure detection, then the split brain resolver's stable-after).
+        gate.Tell(new RecordJoin("ann", AcceptBefore), joining);
+        await stats.ExpectMsgAsync<RecordJoin>();
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        gate.Tell(CountingGate.StatsHostLost.Instance);
+
+        await joining.ExpectMsgAsync<CountUncertain>();
     }
 }
