@@ -82,7 +82,11 @@ public sealed class CountingGate : ReceiveActor
     {
         var recent = _inFlight.TakeRecent();
         recent.ForEach(requester => requester.Tell(CountUncertain.Instance));
-        _log.Warning("The node of the stats actor is gone: of the {0} counts sent in the last {1:0} s, those not answered yet may have been lost with it; their clients are answered as if their own node had died", recent.Count, _uncertainWithin.TotalSeconds);
+        if (recent.Count > 0)
+        {
+            // Requesters already answered ignore it; the others answer their clients as if their own node had died.
+            _log.Warning("The stats actor's node is gone: counts of the last {0:0} s still unanswered are given up ({1} sent)", _uncertainWithin.TotalSeconds, recent.Count);
+        }
     }
 
     private void UpdateCanCount()
