@@ -95,6 +95,13 @@ public sealed class StatsActor : ReceivePersistentActor, IWithTimers
         Command<Tick>(_ => LogIfChanged());
         Command<SaveSnapshotSuccess>(saved =>
         {
+            // Snapshots are saved side by side: one taken earlier may report after a newer one,
+            // and must not take the trim back to itself.
+            if (saved.Metadata.SequenceNr <= _snapshotSequenceNr)
+            {
+                return;
+            }
+
             _snapshotSequenceNr = saved.Metadata.SequenceNr;
             DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
             _dbWriter.Tell(new AwaitProjectedThrough(_snapshotSequenceNr));

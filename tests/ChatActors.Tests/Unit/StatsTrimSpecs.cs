@@ -41,24 +41,7 @@ public class StatsTrimSpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(2, dbWriter.ExpectMsg<AwaitProjectedThrough>().SequenceNr);
         dbWriter.Reply(new ProjectedThrough(2));
 
-        AwaitAssert(() => Assert.Equal([3L], JournaledSequenceNrs()), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200));
-    }
-
-    private List<long> JournaledSequenceNrs()
-    {
-        var replay = CreateTestProbe();
-        Persistence.Instance.Apply(Sys).JournalFor(null).Tell(new ReplayMessages(1, long.MaxValue, long.MaxValue, StatsActor.StatsPersistenceId, replay));
-        var sequenceNrs = new List<long>();
-        replay.FishForMessage(message =>
-        {
-            if (message is ReplayedMessage replayed)
-            {
-                sequenceNrs.Add(replayed.Persistent.SequenceNr);
-            }
-
-            return message is RecoverySuccess;
-        });
-        return sequenceNrs;
+        AwaitAssert(() => Assert.Equal([3L], JournalContents.SequenceNrs(this, StatsActor.StatsPersistenceId)), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200));
     }
 
     /// <summary>The in-memory journal, whose first trim fails as one over a dropped database connection would.</summary>
