@@ -1,4 +1,5 @@
 using System.Text;
+using ChatActors.Harness;
 using ChatActors.Tests.Support;
 
 namespace ChatActors.Tests.Integration;
@@ -9,7 +10,9 @@ public class FloodingClientSpecs
     [Fact]
     public async Task A_flooder_is_slowed_and_cut_off_while_readers_get_every_line_it_was_let_send_and_stay()
     {
-        await using var node = await TestNode.StartAsync(servers: 2, extraHocon: "chat-actors.input-flood-cut-off = 3s");
+        await using var node = await TestNode.StartAsync(
+            servers: 2,
+            extraHocon: $"chat-actors {{ input-flood-cut-off = 3s, admin-port = {NodeProcesses.FreeRange(1)} }}");
         var readers = new List<ChatClient>();
         for (var i = 0; i < 5; i++)
         {
@@ -45,6 +48,11 @@ public class FloodingClientSpecs
             await reader.ReadUntilAsync("reader0 : still here");
             await reader.DisposeAsync();
         }
+
+        // The operator sees the flood in the metrics: slowed down at least once, and nobody cut off for not reading.
+        var metrics = await PrometheusText.ScrapeAsync(node.AdminEndpoint!);
+        Assert.True(metrics.Value("chatactors_flood_slow_downs_total") >= 1, "a slow-down counted");
+        Assert.False(metrics.Has("chatactors_readers_cut_off_total"), "no reader cut off");
     }
 
     [Fact]
@@ -52,7 +60,7 @@ public class FloodingClientSpecs
     {
         await using var node = await TestNode.StartAsync(
             servers: 2,
-            extraHocon: "chat-actors { outbound-max-messages = 100, outbound-max-bytes = 65536 }\n" + TestNode.WithoutFloodControl);
+            extraHocon: $"chat-actors {{ outbound-max-messages = 100, outbound-max-bytes = 65536, admin-port = {NodeProcesses.FreeRange(1)} }}\n" + TestNode.WithoutFloodControl);
         // After its join the stalled client reads nothing more.
         await using var stalled = await ChatClient.JoinAsync(node.ServerPorts[1], "stalled");
         await using var reader = await ChatClient.JoinAsync(node.ServerPorts[0], "reader");
@@ -94,5 +102,6 @@ public class FloodingClientSpecs
 
         await talker.SendAsync("talker : after\n");
         Assert.Equal("talker : after", await reader.ReadLineAsync());
+        Assert.Equal(1, (await PrometheusText.ScrapeAsync(node.AdminEndpoint!)).Value("chatactors_readers_cut_off_total"));
     }
 }
