@@ -100,7 +100,7 @@ public sealed class ChatSerializer : SerializerWithStringManifest
     public override byte[] ToBinary(object obj)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Writer(buffer))
+        using (var writer = new MessageWriter(buffer))
         {
             FormatOf(obj.GetType()).Write(writer, obj);
         }
@@ -115,14 +115,14 @@ public sealed class ChatSerializer : SerializerWithStringManifest
             throw new SerializationException($"ChatSerializer knows no manifest \"{manifest}\"");
         }
 
-        using var reader = new Reader(new MemoryStream(bytes, writable: false), system);
+        using var reader = new MessageReader(new MemoryStream(bytes, writable: false), system);
         return format.Read(reader);
     }
 
     private IFormat FormatOf(Type type) =>
         _byType.TryGetValue(type, out var format) ? format : throw new ArgumentException($"ChatSerializer has no format for {type}", nameof(type));
 
-    private void Add<T>(string manifest, Action<Writer, T> write, Func<Reader, T> read)
+    private void Add<T>(string manifest, Action<MessageWriter, T> write, Func<MessageReader, T> read)
         where T : notnull
     {
         var format = new Format<T>(manifest, write, read);
@@ -131,7 +131,7 @@ public sealed class ChatSerializer : SerializerWithStringManifest
     }
 
     /// <summary>A manifest that is only read: an older version of a format, as journals written before still hold it.</summary>
-    private void AddReadOnly<T>(string manifest, Func<Reader, T> read)
+    private void AddReadOnly<T>(string manifest, Func<MessageReader, T> read)
         where T : notnull =>
         _byManifest.Add(manifest, new Format<T>(manifest, (_, _) => throw new NotSupportedException($"{manifest} is only read"), read));
 
@@ -139,7 +139,7 @@ public sealed class ChatSerializer : SerializerWithStringManifest
         where T : notnull =>
         Add<T>(manifest, (_, _) => { }, _ => instance);
 
-    private static void WriteRegistration(Writer w, RegisterServer m)
+    private static void WriteRegistration(MessageWriter w, RegisterServer m)
     {
         w.Int(m.Index);
         w.String(m.Name);
@@ -149,9 +149,9 @@ public sealed class ChatSerializer : SerializerWithStringManifest
         w.Ref(m.Server);
     }
 
-    private static RegisterServer ReadRegistration(Reader r) => new(r.Int(), r.String(), r.String(), r.Int(), r.Int(), r.Ref());
+    private static RegisterServer ReadRegistration(MessageReader r) => new(r.Int(), r.String(), r.String(), r.Int(), r.Int(), r.Ref());
 
-    private static void WriteStatus(Writer w, ServerStatus m)
+    private static void WriteStatus(MessageWriter w, ServerStatus m)
     {
         WriteRegistration(w, m.Registration);
         w.Int(m.Connected);
@@ -165,16 +165,16 @@ public sealed class ChatSerializer : SerializerWithStringManifest
         WriteOnline(w, m.Online);
     }
 
-    private static void WriteOnline(Writer w, ServerOnline m)
+    private static void WriteOnline(MessageWriter w, ServerOnline m)
     {
         w.Ref(m.Server);
         w.Int(m.Joined);
         w.Long(m.Version);
     }
 
-    private static ServerOnline ReadOnline(Reader r) => new(r.Ref(), r.Int(), r.Long());
+    private static ServerOnline ReadOnline(MessageReader r) => new(r.Ref(), r.Int(), r.Long());
 
-    private static ServerStatus ReadStatus(Reader r)
+    private static ServerStatus ReadStatus(MessageReader r)
     {
         var registration = ReadRegistration(r);
         var connected = r.Int();
@@ -187,7 +187,7 @@ public sealed class ChatSerializer : SerializerWithStringManifest
         return new ServerStatus(registration, connected, names, ReadOnline(r));
     }
 
-    private static void WriteStatsSnapshot(Writer w, StatsSnapshot m)
+    private static void WriteStatsSnapshot(MessageWriter w, StatsSnapshot m)
     {
         w.String(m.Date);
         w.Long(m.TodayCount);
@@ -198,9 +198,9 @@ public sealed class ChatSerializer : SerializerWithStringManifest
         w.Int(m.Online);
     }
 
-    private static StatsSnapshot ReadStatsSnapshot(Reader r) => new(r.String(), r.Long(), r.Long(), r.Long(), r.Long(), r.Double(), r.Int());
+    private static StatsSnapshot ReadStatsSnapshot(MessageReader r) => new(r.String(), r.Long(), r.Long(), r.Long(), r.Long(), r.Double(), r.Int());
 
-    private static void WriteRow(Writer w, ServerRow row)
+    private static void WriteRow(MessageWriter w, ServerRow row)
     {
         w.String(row.Date);
         w.Double(row.AverageRating);
@@ -210,9 +210,9 @@ public sealed class ChatSerializer : SerializerWithStringManifest
         w.Long(row.LostCount);
     }
 
-    private static ServerRow ReadRow(Reader r) => new(r.String(), r.Double(), r.Long(), r.Long(), r.Long(), r.Long());
+    private static ServerRow ReadRow(MessageReader r) => new(r.String(), r.Double(), r.Long(), r.Long(), r.Long(), r.Long());
 
-    private static void WriteState(Writer w, StatsState state)
+    private static void WriteState(MessageWriter w, StatsState state)
     {
         w.Int(state.Date.DayNumber);
         w.Long(state.TodayCount);
@@ -223,93 +223,16 @@ public sealed class ChatSerializer : SerializerWithStringManifest
         w.Long(state.RatingCount);
     }
 
-    private static StatsState ReadState(Reader r) =>
+    private static StatsState ReadState(MessageReader r) =>
         new(DateOnly.FromDayNumber(r.Int()), r.Long(), r.Long(), r.Long(), r.Long(), r.Double(), r.Long());
 
     /// <summary>A stats event inside another message: its manifest, then its fields.</summary>
-    private void WriteEvent(Writer w, IStatsEvent statsEvent)
+    private void WriteEvent(MessageWriter w, IStatsEvent statsEvent)
     {
         var format = FormatOf(statsEvent.GetType());
         w.String(format.Manifest);
         format.Write(w, statsEvent);
     }
 
-    private IStatsEvent ReadEvent(Reader r) => (IStatsEvent)_byManifest[r.String()].Read(r);
-
-    private interface IFormat
-    {
-        string Manifest { get; }
-
-        void Write(Writer writer, object message);
-
-        object Read(Reader reader);
-    }
-
-    private sealed record Format<T>(string Manifest, Action<Writer, T> WriteFields, Func<Reader, T> ReadFields) : IFormat
-        where T : notnull
-    {
-        public void Write(Writer writer, object message) => WriteFields(writer, (T)message);
-
-        public object Read(Reader reader) => ReadFields(reader);
-    }
-
-    private sealed class Writer(Stream stream) : BinaryWriter(stream)
-    {
-        public void Int(int value) => Write(value);
-
-        public void Bool(bool value) => Write(value);
-
-        public void Long(long value) => Write(value);
-
-        public void Double(double value) => Write(value);
-
-        public void String(string value) => Write(value);
-
-        public void Bytes(byte[] value)
-        {
-            Write7BitEncodedInt(value.Length);
-            Write(value);
-        }
-
-        /// <summary>Wall-clock time as the node saw it: its ticks, without a time zone.</summary>
-        public void Time(DateTime value) => Write(value.Ticks);
-
-        public void Rating(double? rating)
-        {
-            Write(rating.HasValue);
-            if (rating.HasValue)
-            {
-                Write(rating.Value);
-            }
-        }
-
-        /// <summary>The full address of an actor, or an empty string for none.</summary>
-        public void Ref(IActorRef actor) =>
-            Write(actor.IsNobody() ? string.Empty : Akka.Serialization.Serialization.SerializedActorPath(actor));
-    }
-
-    private sealed class Reader(Stream stream, ExtendedActorSystem system) : BinaryReader(stream)
-    {
-        public int Int() => ReadInt32();
-
-        public bool Bool() => ReadBoolean();
-
-        public long Long() => ReadInt64();
-
-        public double Double() => ReadDouble();
-
-        public string String() => ReadString();
-
-        public byte[] Bytes() => ReadBytes(Read7BitEncodedInt());
-
-        public DateTime Time() => new(ReadInt64(), DateTimeKind.Unspecified);
-
-        public double? Rating() => ReadBoolean() ? ReadDouble() : null;
-
-        public IActorRef Ref()
-        {
-            var path = ReadString();
-            return path.Length == 0 ? ActorRefs.Nobody : system.Provider.ResolveActorRef(path);
-        }
-    }
+    private IStatsEvent ReadEvent(MessageReader r) => (IStatsEvent)_byManifest[r.String()].Read(r);
 }
