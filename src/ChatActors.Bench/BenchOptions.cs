@@ -9,9 +9,9 @@ public sealed record BenchOptions(
     IReadOnlyList<string> Targets, string? Host, int Port, int? NodePid, int Servers,
     IReadOnlyList<string> Scenarios, IReadOnlyList<(int Subscribers, int Publishers)> FanOuts,
     int Messages, int Window, int LineBytes, int Handshakes, int Joins, int IdleClients,
-    TimeSpan ScenarioTimeout, string? ReportPath)
+    int StormClients, TimeSpan ScenarioTimeout, string? ReportPath)
 {
-    public static readonly string[] AllScenarios = ["handshake", "joins", "fanout", "idle"];
+    public static readonly string[] AllScenarios = ["handshake", "joins", "fanout", "idle", "storm"];
 
     public const string Usage = """
         ChatActors benchmark: a node of this build and a redis-server under the same load, side by side.
@@ -23,7 +23,7 @@ public sealed record BenchOptions(
           --host H --port N          a running node's balancer instead of starting one (chat only)
           --node-pid N               that node's process, for its memory and CPU time
           --servers N                servers of the node it starts (default 3)
-          --scenarios LIST           any of handshake,joins,fanout,idle (default all)
+          --scenarios LIST           any of handshake,joins,fanout,idle,storm (default all; storm: ChatActors only)
           --fanout LIST              SxP pairs (default 100x1,100x4,1000x1)
           --messages M               lines per publisher (default 50000)
           --window W                 lines per publisher not yet delivered to everyone (default 32)
@@ -31,13 +31,15 @@ public sealed record BenchOptions(
           --handshakes N             one after another on an idle server (default 200)
           --joins N                  clients joining at once (default 1000)
           --idle N                   idle clients for the memory figure (default 10000)
+          --storm N                  clients on the 3 server nodes of a process cluster, one of them
+                                     killed -9 (default 3000): how soon its clients are back
           --timeout S                seconds a fan-out may take at most (default 120)
           --report FILE              also write the Markdown table to FILE
         """;
 
     public static BenchOptions Default => new(
         ["chat", "redis"], null, 12345, null, 3, AllScenarios, [(100, 1), (100, 4), (1000, 1)],
-        50_000, 32, 48, 200, 1000, 10_000, TimeSpan.FromSeconds(120), null);
+        50_000, 32, 48, 200, 1000, 10_000, 3000, TimeSpan.FromSeconds(120), null);
 
     /// <summary>The options, or null after printing why they are wrong (or the usage, for --help).</summary>
     public static BenchOptions? Parse(string[] args, TextWriter errors)
@@ -90,6 +92,7 @@ public sealed record BenchOptions(
             ("--handshakes", { } handshakes) => options with { Handshakes = handshakes },
             ("--joins", { } joins) => options with { Joins = joins },
             ("--idle", { } idle) => options with { IdleClients = idle },
+            ("--storm", { } storm) => options with { StormClients = storm },
             ("--timeout", { } seconds) => options with { ScenarioTimeout = TimeSpan.FromSeconds(seconds) },
             ("--report", _) => options with { ReportPath = Path.GetFullPath(value) },
             _ => null,

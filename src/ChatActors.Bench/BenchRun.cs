@@ -3,7 +3,7 @@ using System.Globalization;
 namespace ChatActors.Bench;
 
 /// <summary>Everything measured on one target; a scenario that was not run is null (or empty).</summary>
-public sealed record TargetResults(string Name, HandshakeResult? Handshake, JoinResult? Joins, BurstJoinResult? BurstJoins, IReadOnlyList<FanOutResult> FanOuts, IdleResult? Idle);
+public sealed record TargetResults(string Name, HandshakeResult? Handshake, JoinResult? Joins, BurstJoinResult? BurstJoins, IReadOnlyList<FanOutResult> FanOuts, IdleResult? Idle, StormResult? Storm);
 
 /// <summary>
 /// The scenarios on one target: handshakes, joins and fan-outs on one server, one after another,
@@ -72,7 +72,14 @@ public sealed class BenchRun(BenchOptions options, TextWriter console)
             console.WriteLine($"bench: {fresh.Name} {idle.Clients} idle clients: RSS {idle.RssBefore / 1e6:0.0} MB -> {idle.RssAfter / 1e6:0.0} MB, {idle.BytesPerClient / 1024:0.0} KB each");
         }
 
-        return new TargetResults(targetKind == "chat" ? "ChatActors" : "Redis", handshake, joins, burstJoins, fanOuts, idle);
+        StormResult? storm = null;
+        if (Runs("storm") && targetKind == "chat" && options.Host is null)
+        {
+            storm = await StormScenario.RunAsync(options.StormClients, cancel);
+            console.WriteLine($"bench: storm: {storm.Rejoined} of {storm.CutOff} cut-off clients joined again, {storm.RejoinedWithin(StormScenario.BackWithin)} within {StormScenario.BackWithin.TotalSeconds:0} s (the last after {(storm.BackWithin.Count > 0 ? storm.BackWithin[^1].TotalSeconds.ToString("0.0 s", CultureInfo.InvariantCulture) : "n/a")}); joins counted {storm.JoinsCounted?.ToString(CultureInfo.InvariantCulture) ?? "unknown"} of {storm.JoinsExpected}{(storm.FirstFailure is { } failure ? $"; first failure: {failure}" : string.Empty)}");
+        }
+
+        return new TargetResults(targetKind == "chat" ? "ChatActors" : "Redis", handshake, joins, burstJoins, fanOuts, idle, storm);
     }
 
     private bool Runs(string scenario) => options.Scenarios.Contains(scenario);

@@ -27,6 +27,9 @@ public sealed class LoadConnection : IDisposable
         _buffer = new byte[bufferBytes];
     }
 
+    /// <summary>The port of the server this client is connected to.</summary>
+    public int RemotePort => ((IPEndPoint)_socket.RemoteEndPoint!).Port;
+
     /// <summary>Bytes this connection's receive loop has taken so far.</summary>
     public long BytesReceived { get; private set; }
 

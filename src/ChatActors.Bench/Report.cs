@@ -96,6 +96,16 @@ public static class Report
                 Ratio(chat?.Idle?.BytesPerClient, redis?.Idle?.BytesPerClient), "≤ 8 KB", chat?.Idle is { } mine ? mine.BytesPerClient / 1024 <= IdleKilobytes : null);
         }
 
+        if (chat?.Storm is { } storm)
+        {
+            var scenario = $"reconnect storm: {storm.Clients:N0} on 3 server nodes, one killed -9";
+            Row(scenario, "cut-off clients joined again within 10 s (the last after)",
+                t => t.Storm is { } s ? $"{s.RejoinedWithin(StormScenario.BackWithin):N0} of {s.CutOff:N0} ({(s.BackWithin.Count > 0 ? $"{s.BackWithin[^1].TotalSeconds:0.0} s" : "n/a")})" : null,
+                null, "all within 10 s", storm.RejoinedWithin(StormScenario.BackWithin) == storm.CutOff);
+            Row(scenario, "joins counted (joins seen)", t => t.Storm is { } s ? $"{s.JoinsCounted?.ToString("N0", CultureInfo.InvariantCulture) ?? "unknown"} ({s.JoinsExpected:N0})" : null,
+                null, "none lost or doubled", storm.JoinsCounted == storm.JoinsExpected);
+        }
+
         return text.ToString();
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using ChatActors.Harness;
 using ChatActors.Net;
 
 namespace ChatActors.Soak.Faults;

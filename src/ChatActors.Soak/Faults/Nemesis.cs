@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using ChatActors.Harness;
 
 namespace ChatActors.Soak.Faults;
 

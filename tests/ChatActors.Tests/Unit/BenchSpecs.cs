@@ -12,13 +12,15 @@ public class BenchSpecs
         var defaults = BenchOptions.Parse([], TextWriter.Null)!;
         Assert.Equal(["chat", "redis"], defaults.Targets);
         Assert.Equal([(100, 1), (100, 4), (1000, 1)], defaults.FanOuts);
-        Assert.Equal((32, 48, 1000, 10_000), (defaults.Window, defaults.LineBytes, defaults.Joins, defaults.IdleClients));
+        Assert.Equal((32, 48, 1000, 10_000, 3000), (defaults.Window, defaults.LineBytes, defaults.Joins, defaults.IdleClients, defaults.StormClients));
+        Assert.Contains("storm", defaults.Scenarios);
 
         var options = BenchOptions.Parse(["--target", "chat", "--fanout", "10x2", "--idle", "500", "--joins", "50", "--scenarios", "idle,fanout"], TextWriter.Null)!;
         Assert.Equal(["chat"], options.Targets);
         Assert.Equal([(10, 2)], options.FanOuts);
         Assert.Equal(["idle", "fanout"], options.Scenarios);
         Assert.Equal(600, options.MostClients);
+        Assert.Equal(300, BenchOptions.Parse(["--scenarios", "storm", "--storm", "300"], TextWriter.Null)!.StormClients);
     }
 
     [Theory]
@@ -26,6 +28,7 @@ public class BenchSpecs
     [InlineData("--fanout", "100")]
     [InlineData("--scenarios", "joins,warp")]
     [InlineData("--window", "0")]
+    [InlineData("--storm", "0")]
     [InlineData("--line-bytes", "39")]
     [InlineData("--line-bytes", "4001")]
     [InlineData("--frobnicate", "1")]

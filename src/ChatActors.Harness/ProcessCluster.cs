@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Net;
-using ChatActors.Harness;
+using System.Net.Sockets;
+using System.Text;
 
-namespace ChatActors.Soak.Faults;
+namespace ChatActors.Harness;
 
 /// <summary>
 /// <c>run.ps1 -Approach process</c> in a temporary folder on free ports, as a user starts it:
@@ -27,14 +28,15 @@ public sealed class ProcessCluster(NodeProcess run, int servers, int firstRemote
     /// <summary>What run.ps1 and node 0 printed.</summary>
     public IEnumerable<string> Output => run.Output;
 
-    public static async Task<ProcessCluster> StartAsync(int servers, int capacity)
+    /// <param name="options">More run.ps1 parameters (a <c>-Config</c> file, say).</param>
+    public static async Task<ProcessCluster> StartAsync(int servers, int capacity, params string[] options)
     {
         var (remote, server, balancer) = (NodeProcesses.FreeRange(servers + 1), NodeProcesses.FreeRange(servers), NodeProcesses.FreeRange(1));
         var run = await NodeProcess.StartRunScriptInTemporaryFolderAsync(Checkout.Root, "chatactors-faults-", folder =>
         [
             "-Approach", "process", "-Servers", Text(servers), "-Capacity", Text(capacity),
             "-Db", Path.Combine(folder, "storage.db"), "-BalancerPort", Text(balancer),
-            "-ServerPort", Text(server), "-RemotePort", Text(remote), "-NoLiveView",
+            "-ServerPort", Text(server), "-RemotePort", Text(remote), "-NoLiveView", .. options,
         ]);
         return new ProcessCluster(run, servers, remote, server, balancer);
     }
@@ -77,12 +79,15 @@ public sealed class ProcessCluster(NodeProcess run, int servers, int firstRemote
 
     private static async Task<bool> GreetsAsync(int port, TimeSpan within)
     {
+        using var timeout = new CancellationTokenSource(within);
         try
         {
-            await using var connection = await LineConnection.ConnectAsync(IPAddress.Loopback, port);
-            return (await connection.ReadLineAsync(within))?.StartsWith("Server-", StringComparison.Ordinal) == true;
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
+            using var reader = new StreamReader(client.GetStream(), Encoding.UTF8);
+            return (await reader.ReadLineAsync(timeout.Token))?.StartsWith("Server-", StringComparison.Ordinal) == true;
         }
-        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or TimeoutException or OperationCanceledException)
+        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
         {
             return false;
         }
