@@ -30,7 +30,7 @@ public sealed record BenchOptions(
           --line-bytes N             payload size (default 48)
           --handshakes N             one after another on an idle server (default 200)
           --joins N                  clients joining at once (default 1000)
-          --idle N                   idle clients for the memory figure (default 10000)
+          --idle N                   idle clients of each hold for the memory figure (default 5000)
           --storm N                  clients on the 3 server nodes of a process cluster, one of them
                                      killed -9 (default 3000): how soon its clients are back
           --timeout S                seconds a fan-out may take at most (default 120)
@@ -39,7 +39,7 @@ public sealed record BenchOptions(
 
     public static BenchOptions Default => new(
         ["chat", "redis"], null, 12345, null, 3, AllScenarios, [(100, 1), (100, 4), (1000, 1)],
-        50_000, 32, 48, 200, 1000, 10_000, 3000, TimeSpan.FromSeconds(120), null);
+        50_000, 32, 48, 200, 1000, 5000, 3000, TimeSpan.FromSeconds(120), null);
 
     /// <summary>The options, or null after printing why they are wrong (or the usage, for --help).</summary>
     public static BenchOptions? Parse(string[] args, TextWriter errors)

@@ -69,7 +69,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter console)
         {
             await using var fresh = await StartAsync(targetKind);
             idle = await IdleScenario.RunAsync(fresh, options.IdleClients, cancel);
-            console.WriteLine($"bench: {fresh.Name} {idle.Clients} idle clients: RSS {idle.RssBefore / 1e6:0.0} MB -> {idle.RssAfter / 1e6:0.0} MB, {idle.BytesPerClient / 1024:0.0} KB each");
+            console.WriteLine($"bench: {fresh.Name} {idle.Clients} idle clients: RSS {idle.Baseline / 1e6:0.0} MB with nobody in, then {string.Join(", ", idle.Held.Select(held => $"{held / 1e6:0.0} MB"))}: {string.Join(", ", idle.BytesPerClientByHold.Select(bytes => $"{bytes / 1024:0.0} KB"))} each");
         }
 
         StormResult? storm = null;

@@ -29,8 +29,11 @@ public sealed class MemoryTrim : ReceiveActor, IWithTimers
     /// <summary>Allocation within one check interval below this counts as quiet.</summary>
     public const long QuietBytes = 4 * 1024 * 1024;
 
-    /// <summary>Allocation since the last trim that makes another one worth its pause.</summary>
-    public const long BusyBytes = 256 * 1024 * 1024;
+    /// <summary>
+    /// Allocation since the last trim that makes another one worth its pause: low enough that
+    /// 5,000 clients leaving at once make the node give back what their leaves grew (docs/BENCHMARKS.md).
+    /// </summary>
+    public const long BusyBytes = 64 * 1024 * 1024;
 
     private readonly IGarbageCollector _collector;
     private readonly ILoggingAdapter _log = Context.GetLogger();

@@ -12,7 +12,7 @@ public class BenchSpecs
         var defaults = BenchOptions.Parse([], TextWriter.Null)!;
         Assert.Equal(["chat", "redis"], defaults.Targets);
         Assert.Equal([(100, 1), (100, 4), (1000, 1)], defaults.FanOuts);
-        Assert.Equal((32, 48, 1000, 10_000, 3000), (defaults.Window, defaults.LineBytes, defaults.Joins, defaults.IdleClients, defaults.StormClients));
+        Assert.Equal((32, 48, 1000, 5000, 3000), (defaults.Window, defaults.LineBytes, defaults.Joins, defaults.IdleClients, defaults.StormClients));
         Assert.Contains("storm", defaults.Scenarios);
 
         var options = BenchOptions.Parse(["--target", "chat", "--fanout", "10x2", "--idle", "500", "--joins", "50", "--scenarios", "idle,fanout"], TextWriter.Null)!;
