@@ -25,6 +25,7 @@ public sealed class ConnectionWriter : IThreadPoolWorkItem
     private bool _pumping;
     private bool _closing;
     private bool _closed;
+    private bool _overflowed;
     private Timer? _drainDeadline;
     private TaskCompletionSource? _completion;
 
@@ -32,6 +33,21 @@ public sealed class ConnectionWriter : IThreadPoolWorkItem
     {
         _socket = socket;
         _limits = limits;
+    }
+
+    /// <summary>
+    /// The client did not read and its queue broke the limits, so the connection was aborted.
+    /// Its reader may see the close before the session hears why: this tells it.
+    /// </summary>
+    public bool Overflowed
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _overflowed;
+            }
+        }
     }
 
     /// <summary>Completes once the socket is closed, after a graceful drain or an abort.</summary>
@@ -59,6 +75,7 @@ public sealed class ConnectionWriter : IThreadPoolWorkItem
             _queuedBytes += bytes.Length;
             if (_queuedMessages > _limits.MaxMessages || _queuedBytes > _limits.MaxBytes)
             {
+                _overflowed = true;
                 AbortLocked();
                 return EnqueueResult.Overflowed;
             }

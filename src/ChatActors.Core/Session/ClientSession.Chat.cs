@@ -20,6 +20,7 @@ public sealed partial class ClientSession
                 _input.ReadMoreWhenDue();
                 break;
             case OutboundOverflowed:
+            case ConnectionClosed when _connection.Writer.Overflowed:
                 _log.Warning("{0} on {1} did not read its messages and was disconnected", _name, _settings.ServerName);
                 _metrics.ReaderCutOff();
                 Leave(rating: null);
