@@ -84,4 +84,32 @@ public class CountingGateSpecs() : Akka.TestKit.Xunit2.TestKit("akka.actor.provi
 
         await joining.ExpectMsgAsync<CountUncertain>();
     }
+
+    [Fact]
+    public async Task Sessions_that_have_stopped_are_not_held_for_the_whole_window()
+    {
+        var inFlight = new CountsInFlight(Waits.AnswerWithin, _clock);
+        var waiting = CreateTestProbe();
+        inFlight.Sent(waiting);
+
+        // A session that asked and has stopped since (its client left, or its join was answered and it ended).
+        var gone = Sys.ActorOf(Props.Create(() => new Silent()));
+        Watch(gone);
+        Sys.Stop(gone);
+        await ExpectTerminatedAsync(gone);
+        for (var sent = 1; sent < CountsInFlight.SweepEvery - 1; sent++)
+        {
+            inFlight.Sent(gone);
+        }
+
+        Assert.Equal(CountsInFlight.SweepEvery - 1, inFlight.Count);
+        inFlight.Sent(waiting);
+
+        Assert.Equal(2, inFlight.Count);
+        Assert.Equal([waiting.Ref, waiting.Ref], inFlight.TakeRecent());
+    }
+
+    private sealed class Silent : ReceiveActor
+    {
+    }
 }
