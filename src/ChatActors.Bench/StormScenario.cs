@@ -49,7 +49,7 @@ public static partial class StormScenario
             await Clients.ConnectAsync(clients, i => target.ConnectSubscriberAsync(names[i], ReceiveBufferBytes, cancel), (i, connection) =>
             {
                 connections[i] = connection;
-                receiving[i] = connection.ReceiveLinesAsync(IgnoredLines.Instance, stop.Token);
+                receiving[i] = connection.ReceiveLinesAsync(DiscardSink.Instance, stop.Token);
             });
         }
 
@@ -129,8 +129,7 @@ public static partial class StormScenario
         var waited = Stopwatch.StartNew();
         while (waited.Elapsed < TimeSpan.FromSeconds(15))
         {
-            var statsLine = cluster.Output.LastOrDefault(line => line.Contains(" stats date=", StringComparison.Ordinal));
-            counted = statsLine is not null && TodayCount().Match(statsLine) is { Success: true } today ? long.Parse(today.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+            counted = cluster.LastStatsLine() is { } statsLine && TodayCount().Match(statsLine) is { Success: true } today ? long.Parse(today.Groups[1].Value, CultureInfo.InvariantCulture) : null;
             if (counted == expected)
             {
                 break;
@@ -144,13 +143,4 @@ public static partial class StormScenario
 
     [GeneratedRegex(@" today=(\d+) ")]
     private static partial Regex TodayCount();
-
-    private sealed class IgnoredLines : ILineSink
-    {
-        public static readonly IgnoredLines Instance = new();
-
-        public void OnLine(ReadOnlySpan<byte> line)
-        {
-        }
-    }
 }

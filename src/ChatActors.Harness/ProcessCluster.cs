@@ -28,6 +28,9 @@ public sealed class ProcessCluster(NodeProcess run, int servers, int firstRemote
     /// <summary>What run.ps1 and node 0 printed.</summary>
     public IEnumerable<string> Output => run.Output;
 
+    /// <inheritdoc cref="NodeProcess.LastStatsLine"/>
+    public string? LastStatsLine() => run.LastStatsLine();
+
     /// <param name="options">More run.ps1 parameters (a <c>-Config</c> file, say).</param>
     public static async Task<ProcessCluster> StartAsync(int servers, int capacity, params string[] options)
     {

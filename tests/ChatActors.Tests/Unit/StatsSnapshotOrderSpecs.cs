@@ -1,10 +1,8 @@
-using Akka.Actor;
 using Akka.Configuration;
 using Akka.Persistence;
 using Akka.Persistence.Snapshot;
 using ChatActors.Stats;
 using ChatActors.Tests.Support;
-using Microsoft.Extensions.Time.Testing;
 
 namespace ChatActors.Tests.Unit;
 
@@ -27,27 +25,20 @@ public class StatsSnapshotOrderSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void A_snapshot_saved_after_a_newer_one_does_not_take_the_trim_back()
     {
-        var dbWriter = CreateTestProbe();
-        dbWriter.IgnoreMessages(message => message is ServerTotalsChanged or StatsEventRecorded);
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 12, 0, 0, TimeSpan.Zero));
-        var stats = Sys.ActorOf(StatsActor.Props(clock, dbWriter, CreateTestProbe(), TestMetrics.Create(), snapshotInterval: 2));
-        for (var i = 0; i < 5; i++)
-        {
-            stats.Tell(new CountApproach(false, DateTime.UtcNow.AddSeconds(10)));
-            ExpectMsg<Counted>();
-        }
+        var trimming = TrimmingStats.Start(this);
+        trimming.CountApproaches(5);
 
         // storage.db holds every event: each wait for it is answered at once.
         AwaitAssert(
             () =>
             {
-                if (dbWriter.HasMessages)
+                if (trimming.DbWriter.HasMessages)
                 {
-                    var awaited = dbWriter.ExpectMsg<AwaitProjectedThrough>();
-                    dbWriter.Reply(new ProjectedThrough(awaited.SequenceNr));
+                    var awaited = trimming.DbWriter.ExpectMsg<AwaitProjectedThrough>();
+                    trimming.DbWriter.Reply(new ProjectedThrough(awaited.SequenceNr));
                 }
 
-                Assert.Equal([5L], JournalContents.SequenceNrs(this, StatsActor.StatsPersistenceId));
+                Assert.Equal([5L], trimming.Journaled());
             },
             TimeSpan.FromSeconds(10),
             TimeSpan.FromMilliseconds(100));

@@ -1,10 +1,8 @@
-using Akka.Actor;
 using Akka.Configuration;
 using Akka.Persistence;
 using Akka.Persistence.Journal;
 using ChatActors.Stats;
 using ChatActors.Tests.Support;
-using Microsoft.Extensions.Time.Testing;
 
 namespace ChatActors.Tests.Unit;
 
@@ -27,21 +25,14 @@ public class StatsTrimSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void A_trim_that_fails_is_tried_again_without_another_snapshot()
     {
-        var dbWriter = CreateTestProbe();
-        dbWriter.IgnoreMessages(message => message is ServerTotalsChanged or StatsEventRecorded);
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 12, 0, 0, TimeSpan.Zero));
-        var stats = Sys.ActorOf(StatsActor.Props(clock, dbWriter, CreateTestProbe(), TestMetrics.Create(), snapshotInterval: 2));
-        for (var i = 0; i < 3; i++)
-        {
-            stats.Tell(new CountApproach(false, DateTime.UtcNow.AddSeconds(10)));
-            ExpectMsg<Counted>();
-        }
+        var trimming = TrimmingStats.Start(this);
+        trimming.CountApproaches(3);
 
         // The snapshot of event 2 is taken; storage.db holds event 2 too, so the journal may forget it.
-        Assert.Equal(2, dbWriter.ExpectMsg<AwaitProjectedThrough>().SequenceNr);
-        dbWriter.Reply(new ProjectedThrough(2));
+        Assert.Equal(2, trimming.DbWriter.ExpectMsg<AwaitProjectedThrough>().SequenceNr);
+        trimming.DbWriter.Reply(new ProjectedThrough(2));
 
-        AwaitAssert(() => Assert.Equal([3L], JournalContents.SequenceNrs(this, StatsActor.StatsPersistenceId)), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200));
+        AwaitAssert(() => Assert.Equal([3L], trimming.Journaled()), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200));
     }
 
     /// <summary>The in-memory journal, whose first trim fails as one over a dropped database connection would.</summary>
