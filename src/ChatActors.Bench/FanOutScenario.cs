@@ -71,6 +71,11 @@ public sealed class FanOutScenario(ILoadTarget target, BenchOptions options, int
 
             var elapsed = clock.Elapsed;
             var cpu = target.Meter?.CpuTime() - cpuBefore;
+
+            // The subscriber that completes the last line sets the scenario free before it has
+            // counted that line itself: its loop has to have ended before the sinks are read.
+            await stopLoops.CancelAsync();
+            await Task.WhenAll(loops);
             var latency = new LatencyHistogram();
             foreach (var sink in subscriberSinks)
             {
