@@ -19,36 +19,39 @@ namespace ChatActors.Stats;
 /// holds for any count still unanswered: one sent after the node died, while the cluster was
 /// still finding out, as much as one its journal was writing. Rather than keep the client
 /// waiting for the journal's whole patience, every requester of a join, an approach or a
-/// refusal sent within <see cref="CountWaits.AnswerWithin"/> (the longest a requester waits) is
-/// told <see cref="CountUncertain"/> then, and answers its client as if the node had died;
-/// those already answered ignore it. A leave still waits, as it always has: its close tells
-/// the client that its rating counts.
+/// refusal whose count is unanswered is told <see cref="CountUncertain"/> then, and answers its
+/// client as if the node had died. So the gate asks the stats actor itself and passes each
+/// answer on: it holds a requester exactly as long as its count is open, and no longer than
+/// <see cref="CountWaits.AnswerWithin"/> (the longest a requester waits). A leave still waits,
+/// as it always has: its close tells the client that its rating counts.
 /// </para>
 /// </summary>
 public sealed class CountingGate : ReceiveActor
 {
     private readonly IActorRef _stats;
-    private readonly TimeSpan _uncertainWithin;
-    private readonly CountsInFlight _inFlight;
+    private readonly TimeSpan _answerWithin;
+    private readonly Dictionary<long, IActorRef> _open = [];
     private readonly StorageMembers _storage = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private bool _canCount = true;
+    private long _lastCount;
 
-    public CountingGate(IActorRef stats, CountWaits waits, TimeProvider clock)
+    public CountingGate(IActorRef stats, CountWaits waits)
     {
         _stats = stats;
-        _uncertainWithin = waits.AnswerWithin;
-        _inFlight = new CountsInFlight(_uncertainWithin, clock);
+        _answerWithin = waits.AnswerWithin;
         Receive<ClusterEvent.CurrentClusterState>(ClusterChanged);
         Receive<ClusterEvent.IClusterDomainEvent>(ClusterChanged);
         Receive<StatsHostLost>(_ => TellUncertain());
         Receive<RecordLeave>(leave => _stats.Forward(leave));
         Receive<ICountRequest>(Count);
+        Receive<Answered>(PassOn);
+        Receive<Unanswered>(unanswered => _open.Remove(unanswered.Count));
         ReceiveAny(message => _stats.Forward(message));
     }
 
-    public static Props Props(IActorRef stats, CountWaits waits, TimeProvider clock) =>
-        Akka.Actor.Props.Create(() => new CountingGate(stats, waits, clock));
+    public static Props Props(IActorRef stats, CountWaits waits) =>
+        Akka.Actor.Props.Create(() => new CountingGate(stats, waits));
 
     protected override void PreStart() =>
         Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
@@ -73,20 +76,37 @@ public sealed class CountingGate : ReceiveActor
             return;
         }
 
-        _inFlight.Sent(Sender);
-        _stats.Forward(request);
+        var count = ++_lastCount;
+        _open.Add(count, Sender);
+        // The requester gives up after AnswerWithin, and so does the gate: nothing is held longer.
+        _stats.Ask<object>(request, _answerWithin)
+            .PipeTo(Self, success: answer => new Answered(count, answer), failure: _ => new Unanswered(count));
     }
 
-    /// <summary>Requesters that already have their answer ignore this; the others stop waiting.</summary>
+    /// <summary>An answer that comes after its requester was told uncertain is not passed on: the requester has answered its client already.</summary>
+    private void PassOn(Answered answered)
+    {
+        if (_open.Remove(answered.Count, out var requester))
+        {
+            requester.Tell(answered.Answer);
+        }
+    }
+
     private void TellUncertain()
     {
-        var recent = _inFlight.TakeRecent();
-        recent.ForEach(requester => requester.Tell(CountUncertain.Instance));
-        if (recent.Count > 0)
+        if (_open.Count == 0)
         {
-            // Requesters already answered ignore it; the others answer their clients as if their own node had died.
-            _log.Warning("The stats actor's node is gone: counts of the last {0:0} s still unanswered are given up ({1} sent)", _uncertainWithin.TotalSeconds, recent.Count);
+            return;
         }
+
+        foreach (var requester in _open.Values)
+        {
+            requester.Tell(CountUncertain.Instance);
+        }
+
+        // Each of them answers its client as if its own node had died.
+        _log.Warning("The stats actor's node is gone: {0} counts still unanswered are given up", _open.Count);
+        _open.Clear();
     }
 
     private void UpdateCanCount()
@@ -106,6 +126,10 @@ public sealed class CountingGate : ReceiveActor
             _log.Warning("No storage member is up and reachable, so nothing can be counted: joins fail and the balancer gives no answer until one is");
         }
     }
+
+    private sealed record Answered(long Count, object Answer);
+
+    private sealed record Unanswered(long Count);
 
     /// <summary>The member that ran the stats singleton was removed from the cluster (its node's events say so).</summary>
     public sealed record StatsHostLost

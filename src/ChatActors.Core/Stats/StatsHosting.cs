@@ -62,7 +62,7 @@ public static class StatsHosting
         }
 
         return akka.WithActors((system, registry) => registry.Register<CountingGate>(
-            system.ActorOf(CountingGate.Props(registry.Get<StatsActor>(), storage.Counting, clock), "counting-gate")));
+            system.ActorOf(CountingGate.Props(registry.Get<StatsActor>(), storage.Counting), "counting-gate")));
     }
 
     private static DataOptions JournalConnections(StorageSettings storage) => storage.Postgres is { } postgres
