@@ -13,6 +13,9 @@ public sealed record BenchOptions(
 {
     public static readonly string[] AllScenarios = ["handshake", "joins", "fanout", "idle", "storm"];
 
+    /// <summary>How the node it starts runs its servers: "fork" (one node) or "process" (run.ps1's process cluster, a node per server).</summary>
+    public string Approach { get; init; } = "fork";
+
     public const string Usage = """
         ChatActors benchmark: a node of this build and a redis-server under the same load, side by side.
 
@@ -23,6 +26,8 @@ public sealed record BenchOptions(
           --host H --port N          a running node's balancer instead of starting one (chat only)
           --node-pid N               that node's process, for its memory and CPU time
           --servers N                servers of the node it starts (default 3)
+          --approach fork|process    process: run.ps1 -Approach process, a node per server and one for
+                                     the balancer (handshake, joins, fan-out; no CPU or memory figures)
           --scenarios LIST           any of handshake,joins,fanout,idle,storm (default all; storm: ChatActors only)
           --fanout LIST              SxP pairs (default 100x1,100x4,1000x1)
           --messages M               lines per publisher (default 50000)
@@ -84,6 +89,7 @@ public sealed record BenchOptions(
             ("--port", { } port) => options with { Port = port },
             ("--node-pid", { } pid) => options with { NodePid = pid },
             ("--servers", { } servers) => options with { Servers = servers },
+            ("--approach", _) when value is "fork" or "process" => options with { Approach = value },
             ("--scenarios", _) when ParseList(value) is { } scenarios && scenarios.All(AllScenarios.Contains) => options with { Scenarios = scenarios },
             ("--fanout", _) when ParseFanOuts(value) is { } fanOuts => options with { FanOuts = fanOuts },
             ("--messages", { } messages) => options with { Messages = messages },

@@ -65,7 +65,11 @@ public sealed class BenchRun(BenchOptions options, TextWriter console)
         }
 
         IdleResult? idle = null;
-        if (Runs("idle"))
+        if (Runs("idle") && targetKind == "chat" && options.Approach == "process" && options.Host is null)
+        {
+            console.WriteLine("bench: idle: not measured for the process approach (its memory is spread over its nodes)");
+        }
+        else if (Runs("idle"))
         {
             await using var fresh = await StartAsync(targetKind);
             idle = await IdleScenario.RunAsync(fresh, options.IdleClients, cancel);
@@ -88,6 +92,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter console)
     {
         "redis" => await RedisTarget.StartAsync(options.MostClients + 1000),
         _ when options.Host is { } host => ChatTarget.Running(host, options.Port, options.NodePid),
+        _ when options.Approach == "process" => await ChatTarget.StartProcessClusterAsync(options.Servers, options.MostClients, CancellationToken.None),
         // Any server may get every client, so each has room for all of them.
         _ => await ChatTarget.StartAsync(options.Servers, options.MostClients),
     };

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -14,17 +15,18 @@ public sealed partial class ChatTarget : ILoadTarget
 {
     private readonly string _host;
     private readonly int _balancerPort;
-    private readonly NodeProcess? _node;
+    private readonly IAsyncDisposable? _started;
 
-    private ChatTarget(string host, int balancerPort, NodeProcess? node, ProcessMeter? meter)
+    private ChatTarget(string host, int balancerPort, IAsyncDisposable? started, ProcessMeter? meter, string name = "ChatActors")
     {
         _host = host;
         _balancerPort = balancerPort;
-        _node = node;
+        _started = started;
         Meter = meter;
+        Name = name;
     }
 
-    public string Name => "ChatActors";
+    public string Name { get; }
 
     public ProcessMeter? Meter { get; }
 
@@ -38,6 +40,43 @@ public sealed partial class ChatTarget : ILoadTarget
         var adminPort = NodeProcesses.FreeRange(1).ToString(CultureInfo.InvariantCulture);
         var node = await NodeProcess.StartInTemporaryFolderAsync(servers, capacity, benchConfig, "--admin-port", adminPort);
         return new ChatTarget("127.0.0.1", node.BalancerPort, node, node.Meter);
+    }
+
+    /// <summary>
+    /// run.ps1's process cluster of this build (a node per server, one for the balancer), with
+    /// hocon/bench.conf, once every server serves. Its CPU and memory are spread over its nodes,
+    /// so it has no meter.
+    /// </summary>
+    public static async Task<ChatTarget> StartProcessClusterAsync(int servers, int capacity, CancellationToken cancel)
+    {
+        var config = Path.Combine(AppContext.BaseDirectory, "hocon", "bench.conf");
+        var adminPorts = NodeProcesses.FreeRange(servers + 1).ToString(CultureInfo.InvariantCulture);
+        var cluster = await ProcessCluster.StartAsync(servers, capacity, "-Config", config, "-AdminPort", adminPorts);
+        try
+        {
+            await WaitUntilServingAsync(cluster, cancel);
+            return new ChatTarget("127.0.0.1", cluster.BalancerPort, cluster, null, "ChatActors, process");
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Until every server of the cluster greets (at most a minute).</summary>
+    public static async Task WaitUntilServingAsync(ProcessCluster cluster, CancellationToken cancel)
+    {
+        var waited = Stopwatch.StartNew();
+        while ((await cluster.SilentServerPortsAsync(TimeSpan.FromSeconds(1))).Count > 0)
+        {
+            if (waited.Elapsed > TimeSpan.FromMinutes(1))
+            {
+                throw new BenchException("the process cluster's servers did not all serve within 60 s");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancel);
+        }
     }
 
     /// <summary>A node somebody else runs (its balancer at host:port); its memory and CPU only when its pid is given.</summary>
@@ -110,9 +149,9 @@ public sealed partial class ChatTarget : ILoadTarget
 
     public async ValueTask DisposeAsync()
     {
-        if (_node is not null)
+        if (_started is not null)
         {
-            await _node.DisposeAsync();
+            await _started.DisposeAsync();
         }
     }
 

@@ -38,7 +38,7 @@ public static partial class StormScenario
         var config = Path.Combine(AppContext.BaseDirectory, "hocon", "bench.conf");
         var adminPorts = NodeProcesses.FreeRange(4).ToString(CultureInfo.InvariantCulture);
         await using var cluster = await ProcessCluster.StartAsync(3, clients, "-Config", config, "-AdminPort", adminPorts);
-        await ServingAsync(cluster, cancel);
+        await ChatTarget.WaitUntilServingAsync(cluster, cancel);
         var target = ChatTarget.Running("127.0.0.1", cluster.BalancerPort, null);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var connections = new LoadConnection[clients];
@@ -86,20 +86,6 @@ public static partial class StormScenario
         }
 
         return new StormResult(clients, cutOff.Count, [.. back.OfType<TimeSpan>().Order()], counted, expected, firstFailure);
-    }
-
-    private static async Task ServingAsync(ProcessCluster cluster, CancellationToken cancel)
-    {
-        var deadline = Stopwatch.StartNew();
-        while ((await cluster.SilentServerPortsAsync(TimeSpan.FromSeconds(1))).Count > 0)
-        {
-            if (deadline.Elapsed > GiveUpAfter)
-            {
-                throw new BenchException("the process cluster's servers did not all serve within 60 s");
-            }
-
-            await Task.Delay(RetryEvery, cancel);
-        }
     }
 
     /// <summary>The client's reconnect: ask the balancer, connect, join, again and again until it is in (or a minute has passed).</summary>

@@ -14,6 +14,7 @@ public class BenchSpecs
         Assert.Equal([(100, 1), (100, 4), (1000, 1)], defaults.FanOuts);
         Assert.Equal((32, 48, 1000, 5000, 3000), (defaults.Window, defaults.LineBytes, defaults.Joins, defaults.IdleClients, defaults.StormClients));
         Assert.Contains("storm", defaults.Scenarios);
+        Assert.Equal("fork", defaults.Approach);
 
         var options = BenchOptions.Parse(["--target", "chat", "--fanout", "10x2", "--idle", "500", "--joins", "50", "--scenarios", "idle,fanout"], TextWriter.Null)!;
         Assert.Equal(["chat"], options.Targets);
@@ -21,6 +22,7 @@ public class BenchSpecs
         Assert.Equal(["idle", "fanout"], options.Scenarios);
         Assert.Equal(600, options.MostClients);
         Assert.Equal(300, BenchOptions.Parse(["--scenarios", "storm", "--storm", "300"], TextWriter.Null)!.StormClients);
+        Assert.Equal("process", BenchOptions.Parse(["--approach", "process"], TextWriter.Null)!.Approach);
     }
 
     [Theory]
@@ -31,6 +33,7 @@ public class BenchSpecs
     [InlineData("--storm", "0")]
     [InlineData("--line-bytes", "39")]
     [InlineData("--line-bytes", "4001")]
+    [InlineData("--approach", "thread")]
     [InlineData("--frobnicate", "1")]
     public void Bad_options_are_refused_with_the_usage(string name, string value)
     {
