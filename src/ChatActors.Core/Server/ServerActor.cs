@@ -32,7 +32,9 @@ public sealed partial class ServerActor : ReceiveActor, IWithStash, IWithTimers
     private readonly ChatServices _services;
 
     /// <summary>A node's configuration (base.conf) gives sessions the mailbox that holds no queue while idle; a bare test system has none.</summary>
-    private readonly bool _leanSessionMailbox = Context.System.Settings.Config.HasPath(SessionMailbox.ConfigPath);
+    private readonly Deploy _sessionDeploy = Context.System.Settings.Config.HasPath(SessionMailbox.ConfigPath)
+        ? Deploy.None.WithMailbox(SessionMailbox.ConfigPath)
+        : Deploy.None;
 
     /// <summary>The node it runs on, as the live view names it (host:port of Akka.Remote).</summary>
     private readonly string _node;
@@ -211,11 +213,7 @@ public sealed partial class ServerActor : ReceiveActor, IWithStash, IWithTimers
         ReportLoad();
     }
 
-    private Props SessionProps(ClientConnection connection)
-    {
-        var props = ClientSession.Props(connection, _settings.Session, _services);
-        return _leanSessionMailbox ? props.WithMailbox(SessionMailbox.ConfigPath) : props;
-    }
+    private Props SessionProps(ClientConnection connection) => ClientSession.Props(connection, _settings.Session, _services, _sessionDeploy);
 
     /// <summary>The client sees <c>Server busy</c> only once it is counted lost; uncounted, the connection just closes.</summary>
     private static async Task TurnAwayAsync(ClientConnection connection, ChatServices services, SessionSettings settings)

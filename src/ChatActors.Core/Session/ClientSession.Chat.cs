@@ -21,7 +21,7 @@ public sealed partial class ClientSession
                 break;
             case OutboundOverflowed:
             case ConnectionClosed when _connection.Writer.Overflowed:
-                _log.Warning("{0} on {1} did not read its messages and was disconnected", _name, _settings.ServerName);
+                Log.Warning("{0} on {1} did not read its messages and was disconnected", _name, _settings.ServerName);
                 _metrics.ReaderCutOff();
                 Leave(rating: null);
                 break;
@@ -55,7 +55,7 @@ public sealed partial class ClientSession
                 Context.Stop(Self);
                 break;
             case LeaveTimedOut:
-                _log.Warning("The leave of {0} on {1} was not journaled within {2}", _name, _settings.ServerName, _settings.Counting.AnswerWithin);
+                Log.Warning("The leave of {0} on {1} was not journaled within {2}", _name, _settings.ServerName, _settings.Counting.AnswerWithin);
                 Context.Stop(Self);
                 break;
             case BytesReceived or ConnectionClosed or OutboundOverflowed or EndSession or ResumeReading or LinesDue or FloodCutOff:
@@ -68,7 +68,7 @@ public sealed partial class ClientSession
 
     private void CutOff()
     {
-        _log.Warning("{0} on {1} sent faster than allowed for {2} and was disconnected", _name.Length > 0 ? _name : "A client", _settings.ServerName, _settings.Input.CutOffAfter);
+        Log.Warning("{0} on {1} sent faster than allowed for {2} and was disconnected", _name.Length > 0 ? _name : "A client", _settings.ServerName, _settings.Input.CutOffAfter);
         _connection.Send(Wire.Flooding);
     }
 

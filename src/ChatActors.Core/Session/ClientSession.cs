@@ -26,7 +26,7 @@ public sealed partial class ClientSession : UntypedActor, IWithTimers, IInputCon
     private readonly SessionSettings _settings;
     private readonly IActorRef _names;
     private readonly IActorRef _stats;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private ILoggingAdapter? _log;
     private readonly ClientInput _input;
     private readonly SessionVoice _voice;
     private readonly ChatMetrics _metrics;
@@ -59,8 +59,12 @@ public sealed partial class ClientSession : UntypedActor, IWithTimers, IInputCon
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(ClientConnection connection, SessionSettings settings, ChatServices services) =>
-        Akka.Actor.Props.Create(() => new ClientSession(connection, settings, services));
+    /// <summary>Made when first needed: most sessions never log, and each logger is one more object per idle client.</summary>
+    private ILoggingAdapter Log => _log ??= Context.GetLogger();
+
+    /// <param name="deploy">One for all the sessions of a server: a deploy of their own (as <c>WithMailbox</c> makes) would be one more object per idle client.</param>
+    public static Props Props(ClientConnection connection, SessionSettings settings, ChatServices services, Deploy deploy) =>
+        new(deploy, typeof(ClientSession), connection, settings, services);
 
     /// <summary>The first phase; each phase is one method with a switch, not <c>Receive&lt;T&gt;</c> handlers, because thousands of idle sessions would each keep a kilobyte and a half of handler delegates.</summary>
     protected override void OnReceive(object message) => AwaitingJoin(message);
@@ -157,7 +161,7 @@ public sealed partial class ClientSession : UntypedActor, IWithTimers, IInputCon
             case CountUncertain:
                 // Counted or not, nobody can tell: neither the join line nor "join failed" would be
                 // true, so the client learns of it as of a server that died, and joins again.
-                _log.Warning("The join of {0} on {1} may have been lost with the stats actor's node; the connection closes without an answer", _name, _settings.ServerName);
+                Log.Warning("The join of {0} on {1} may have been lost with the stats actor's node; the connection closes without an answer", _name, _settings.ServerName);
                 ReleaseClaimedName();
                 Context.Stop(Self);
                 break;
@@ -173,7 +177,7 @@ public sealed partial class ClientSession : UntypedActor, IWithTimers, IInputCon
         switch (message)
         {
             case JoinTimedOut:
-                _log.Warning("A join on {0} got no answer in time; the client was told to try again", _settings.ServerName);
+                Log.Warning("A join on {0} got no answer in time; the client was told to try again", _settings.ServerName);
                 JoinFailed();
                 break;
             case OutboundOverflowed:

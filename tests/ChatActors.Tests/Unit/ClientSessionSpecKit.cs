@@ -40,7 +40,7 @@ public abstract class ClientSessionSpecKit : Akka.TestKit.Xunit2.TestKit
     {
         var (serverSide, client) = await LoopbackPair.CreateAsync();
         var connection = new ClientConnection(serverSide, OutboundLimits.Default);
-        var session = ServerProbe.ChildActorOf(ClientSession.Props(connection, settings ?? Settings, new ChatServices(NamesProbe, StatsProbe, TopicProbe, ActorRefs.Nobody, TimeProvider.System, TestMetrics.Create())));
+        var session = ServerProbe.ChildActorOf(ClientSession.Props(connection, settings ?? Settings, new ChatServices(NamesProbe, StatsProbe, TopicProbe, ActorRefs.Nobody, TimeProvider.System, TestMetrics.Create()), Deploy.None));
         _connections[session] = connection;
         Assert.Equal("Server-2", await client.ReadLineAsync());
         return (session, client);
