@@ -10,10 +10,13 @@ public class StormScenarioSpecs
     {
         var storm = await StormScenario.RunAsync(clients: 30, CancellationToken.None);
 
-        // The balancer spreads them by least connection: a third on the killed node.
-        Assert.Equal(10, storm.CutOff);
+        // The balancer spreads them by least connection: about a third on the killed node. Not
+        // exactly: the bench's probe of each server (is it greeting yet?) is a direct connection
+        // whose load report may reach the balancer after the first addresses were handed out,
+        // and then stands in for one client's reservation; that shifts one client at most.
+        Assert.InRange(storm.CutOff, 9, 11);
         Assert.Equal(storm.CutOff, storm.Rejoined);
-        Assert.Equal(40, storm.JoinsExpected);
+        Assert.Equal(30 + storm.CutOff, storm.JoinsExpected);
         Assert.Equal(storm.JoinsExpected, storm.JoinsCounted);
     }
 }
