@@ -32,6 +32,7 @@ public sealed class ConnectionWriter : IThreadPoolWorkItem
     public ConnectionWriter(Socket socket, OutboundLimits limits)
     {
         _socket = socket;
+        _socket.Blocking = false;
         _limits = limits;
     }
 
@@ -247,13 +248,37 @@ public sealed class ConnectionWriter : IThreadPoolWorkItem
         var length = bytes.Length;
         while (!bytes.IsEmpty)
         {
-            bytes = bytes[await _socket.SendAsync(bytes, SocketFlags.None)..];
+            var sent = TrySendNow(bytes.Span) ?? await _socket.SendAsync(bytes, SocketFlags.None);
+            bytes = bytes[sent..];
         }
 
         lock (_lock)
         {
             _queuedMessages -= blocks;
             _queuedBytes -= length;
+        }
+    }
+
+    /// <summary>
+    /// What fits the socket's send buffer goes out at once; null when it is full. Only then is
+    /// the send asynchronous, so a connection that never fills its buffer (a chat client, by
+    /// far the most) never makes the socket keep its asynchronous send state, about 360 bytes
+    /// held for as long as the connection lives (docs/BENCHMARKS.md, idle memory). A peer that
+    /// is gone aborts the writer here, without the exception an asynchronous send throws (a
+    /// mass leave makes thousands): the bytes count as sent, and the pump then finds it closed.
+    /// </summary>
+    private int? TrySendNow(ReadOnlySpan<byte> bytes)
+    {
+        var sent = _socket.Send(bytes, SocketFlags.None, out var error);
+        switch (error)
+        {
+            case SocketError.Success:
+                return sent;
+            case SocketError.WouldBlock:
+                return null;
+            default:
+                Abort();
+                return bytes.Length;
         }
     }
 
