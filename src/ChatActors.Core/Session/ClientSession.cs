@@ -84,7 +84,7 @@ public sealed partial class ClientSession : UntypedActor, IWithTimers, IInputCon
         }
 
         // The connection itself is closed by the server, once it has counted the client out; that
-        // ends a read under way, and a reader waiting for more learns here that it is over.
+        // ends a read under way, which then tells this stopped session nothing.
         _connection.Reader.Stop();
     }
     /// <summary>Before the join: only a join is accepted (every other message gets an error line).</summary>
