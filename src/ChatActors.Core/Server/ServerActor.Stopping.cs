@@ -61,9 +61,9 @@ public sealed partial class ServerActor
                 drain.Session.Tell(EndSession.Instance);
             }
         });
-        Receive<Terminated>(terminated =>
+        Receive<SessionStopped>(stopped =>
         {
-            Remove(terminated.ActorRef);
+            Remove(stopped.Session);
             StopWhenNoSessions();
         });
         Receive<ConnectionAccepted>(accepted => accepted.Socket.Dispose());

@@ -75,6 +75,8 @@ public sealed partial class ServerActor : ReceiveActor, IWithStash, IWithTimers
     /// <summary>Known after the listener closes, too (a stopping server still reports its figures).</summary>
     private int Port { get; }
 
+    protected override SupervisorStrategy SupervisorStrategy() => SessionSupervision.Instance;
+
     protected override void PreStart() => _services.ChatTopic.Tell(new Subscribe(ChatTopic.Name, Self));
 
     protected override void PostStop()
@@ -154,7 +156,7 @@ public sealed partial class ServerActor : ReceiveActor, IWithStash, IWithTimers
             _connections.Count,
             _names.Select(pair => new HeldName(pair.Value, pair.Key)).ToList(),
             Online)));
-        Receive<Terminated>(terminated => Remove(terminated.ActorRef));
+        Receive<SessionStopped>(stopped => Remove(stopped.Session));
         Receive<AcceptFailed>(failed => throw new InvalidOperationException($"{_settings.Name} cannot accept connections", failed.Cause));
         ReceiveStopRequests();
     }
@@ -203,7 +205,6 @@ public sealed partial class ServerActor : ReceiveActor, IWithStash, IWithTimers
         }
 
         var session = Context.ActorOf(SessionProps(connection), $"session-{++_sessionsStarted}");
-        Context.Watch(session);
         _connections[session] = connection;
         if (gatedAddress is not null)
         {

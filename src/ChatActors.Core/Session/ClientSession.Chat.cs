@@ -101,7 +101,7 @@ public sealed partial class ClientSession
         EndChat(rating);
         Context.Parent.Tell(SessionLeft.Instance);
         Timers.StartSingleTimer(AnswerTimerKey, LeaveTimedOut.Instance, _settings.Counting.AnswerWithin);
-        Become(Leaving);
+        SwitchTo(Leaving);
     }
 
     private void EndChat(double? rating)

@@ -55,6 +55,7 @@ public sealed partial class ClientSession : UntypedActor, IWithTimers, IInputCon
         (_names, _stats, var chatTopic, _, var clock, _metrics) = services;
         _input = new ClientInput(settings.MaxMessageBytes, settings.Input, clock, this);
         _voice = new SessionVoice(connection, chatTopic, Self, _metrics);
+        _phase = AwaitingJoin;
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -66,8 +67,18 @@ public sealed partial class ClientSession : UntypedActor, IWithTimers, IInputCon
     public static Props Props(ClientConnection connection, SessionSettings settings, ChatServices services, Deploy deploy) =>
         new(deploy, typeof(ClientSession), connection, settings, services);
 
-    /// <summary>The first phase; each phase is one method with a switch, not <c>Receive&lt;T&gt;</c> handlers, because thousands of idle sessions would each keep a kilobyte and a half of handler delegates.</summary>
-    protected override void OnReceive(object message) => AwaitingJoin(message);
+    /// <summary>
+    /// The phase the session is in. Each phase is one method with a switch, not
+    /// <c>Receive&lt;T&gt;</c> handlers, because thousands of idle sessions would each keep a
+    /// kilobyte and a half of handler delegates; and the session moves between them itself, not
+    /// with <c>Become</c>, because Akka keeps a behaviour stack, two dictionaries and a set
+    /// (about 400 bytes) for every actor that has called it (docs/BENCHMARKS.md, idle memory).
+    /// </summary>
+    private UntypedReceive _phase;
+
+    protected override void OnReceive(object message) => _phase(message);
+
+    private void SwitchTo(UntypedReceive phase) => _phase = phase;
 
     protected override void PreStart()
     {
@@ -126,7 +137,7 @@ public sealed partial class ClientSession : UntypedActor, IWithTimers, IInputCon
                 _stats.Tell(new RecordJoin(_name, _settings.Counting.Deadline()));
                 // A join the stats actor accepted is journaled or failed within this; the client waits for the outcome.
                 Timers.StartSingleTimer(AnswerTimerKey, JoinTimedOut.Instance, _settings.Counting.AnswerWithin);
-                Become(RecordingJoin);
+                SwitchTo(RecordingJoin);
                 break;
             case NameInUse inUse:
                 FailJoin(Wire.NameInUse(inUse.Name));
@@ -152,7 +163,7 @@ public sealed partial class ClientSession : UntypedActor, IWithTimers, IInputCon
                 _connection.Send(joinLine);
                 Context.Parent.Tell(new SessionJoined(_name));
                 _voice.Announce(joinLine);
-                Become(Chatting);
+                SwitchTo(Chatting);
                 HandleChat();
                 break;
             case CountRefused:
@@ -238,68 +249,5 @@ public sealed partial class ClientSession : UntypedActor, IWithTimers, IInputCon
     {
         _connection.Send(Wire.NoJoinWithin(_settings.UnjoinedTimeout));
         Context.Stop(Self);
-    }
-
-    /// <summary>The join is not counted and never will be: the name goes back and the client may try again.</summary>
-    private void JoinFailed()
-    {
-        ReleaseClaimedName();
-        FailJoin(Wire.JoinFailed);
-    }
-
-    private void ReleaseClaimedName()
-    {
-        if (_name.Length > 0)
-        {
-            _names.Tell(new ReleaseName(_name));
-            Context.Parent.Tell(SessionUnnamed.Instance);
-            _name = string.Empty;
-        }
-    }
-
-    /// <summary>Tells the client why its join did not go through; it may try again.</summary>
-    private void FailJoin(string error)
-    {
-        Timers.Cancel(AnswerTimerKey);
-        _connection.Send(error);
-        if (_unjoinedTooLong)
-        {
-            CloseUnjoined();
-            return;
-        }
-
-        if (_closeWhenDone)
-        {
-            Context.Stop(Self);
-            return;
-        }
-
-        Become(AwaitingJoin);
-        HandleJoinAttempts();
-    }
-
-    private void HandleJoinAttempts()
-    {
-        while (_input.TryNext(out var frame))
-        {
-            if (frame is TextFrame text && ChatRules.TryParseJoin(text.Text, out var name))
-            {
-                _joinReadAt = Stopwatch.GetTimestamp();
-                _names.Tell(new ClaimName(name));
-                Timers.StartSingleTimer(AnswerTimerKey, JoinTimedOut.Instance, _settings.JoinTimeout);
-                Become(ClaimingName);
-                return;
-            }
-
-            _connection.Send(frame is TooLongFrame ? Wire.LineTooLong : Wire.JoinFirst);
-        }
-
-        if (_closeWhenDone && !_input.HasWaiting)
-        {
-            Context.Stop(Self);
-            return;
-        }
-
-        _input.ReadMoreWhenDue();
     }
 }
