@@ -42,40 +42,41 @@ public sealed partial class ChatTarget : ILoadTarget
         return new ChatTarget("127.0.0.1", node.BalancerPort, node, node.Meter);
     }
 
-    /// <summary>
-    /// run.ps1's process cluster of this build (a node per server, one for the balancer), with
-    /// hocon/bench.conf, once every server serves. Its CPU and memory are spread over its nodes,
-    /// so it has no meter.
-    /// </summary>
+    /// <summary>run.ps1's process cluster as a target; its CPU and memory are spread over its nodes, so it has no meter.</summary>
     public static async Task<ChatTarget> StartProcessClusterAsync(int servers, int capacity, CancellationToken cancel)
+    {
+        var cluster = await StartBenchClusterAsync(servers, capacity, cancel);
+        return new ChatTarget("127.0.0.1", cluster.BalancerPort, cluster, null, "ChatActors, process");
+    }
+
+    /// <summary>
+    /// run.ps1's process cluster of this build (a node per server, one for the balancer, each
+    /// with its admin port), with hocon/bench.conf, once every server greets (at most a minute).
+    /// </summary>
+    public static async Task<ProcessCluster> StartBenchClusterAsync(int servers, int capacity, CancellationToken cancel)
     {
         var config = Path.Combine(AppContext.BaseDirectory, "hocon", "bench.conf");
         var adminPorts = NodeProcesses.FreeRange(servers + 1).ToString(CultureInfo.InvariantCulture);
         var cluster = await ProcessCluster.StartAsync(servers, capacity, "-Config", config, "-AdminPort", adminPorts);
         try
         {
-            await WaitUntilServingAsync(cluster, cancel);
-            return new ChatTarget("127.0.0.1", cluster.BalancerPort, cluster, null, "ChatActors, process");
+            var waited = Stopwatch.StartNew();
+            while ((await cluster.SilentServerPortsAsync(TimeSpan.FromSeconds(1))).Count > 0)
+            {
+                if (waited.Elapsed > TimeSpan.FromMinutes(1))
+                {
+                    throw new BenchException("the process cluster's servers did not all serve within 60 s");
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(100), cancel);
+            }
+
+            return cluster;
         }
         catch
         {
             await cluster.DisposeAsync();
             throw;
-        }
-    }
-
-    /// <summary>Until every server of the cluster greets (at most a minute).</summary>
-    public static async Task WaitUntilServingAsync(ProcessCluster cluster, CancellationToken cancel)
-    {
-        var waited = Stopwatch.StartNew();
-        while ((await cluster.SilentServerPortsAsync(TimeSpan.FromSeconds(1))).Count > 0)
-        {
-            if (waited.Elapsed > TimeSpan.FromMinutes(1))
-            {
-                throw new BenchException("the process cluster's servers did not all serve within 60 s");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), cancel);
         }
     }
 

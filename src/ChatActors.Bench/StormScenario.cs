@@ -35,10 +35,7 @@ public static partial class StormScenario
 
     public static async Task<StormResult> RunAsync(int clients, CancellationToken cancel)
     {
-        var config = Path.Combine(AppContext.BaseDirectory, "hocon", "bench.conf");
-        var adminPorts = NodeProcesses.FreeRange(4).ToString(CultureInfo.InvariantCulture);
-        await using var cluster = await ProcessCluster.StartAsync(3, clients, "-Config", config, "-AdminPort", adminPorts);
-        await ChatTarget.WaitUntilServingAsync(cluster, cancel);
+        await using var cluster = await ChatTarget.StartBenchClusterAsync(3, clients, cancel);
         var target = ChatTarget.Running("127.0.0.1", cluster.BalancerPort, null);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var connections = new LoadConnection[clients];

@@ -12,7 +12,7 @@ namespace ChatActors.Net;
 /// <see cref="ConnectionClosed"/>, unless the reader stopped first. Between reads it holds
 /// nothing but the one read that waits for the client's next bytes.
 /// </summary>
-public sealed class ConnectionReader(Socket socket)
+public sealed class ConnectionReader(Socket socket) : IThreadPoolWorkItem
 {
     private const int ReadBufferBytes = 16 * 1024;
 
@@ -25,8 +25,13 @@ public sealed class ConnectionReader(Socket socket)
         ReadMore();
     }
 
-    /// <summary>The reader has taken the last read: the next may come. It asks once per read, so one read at a time runs.</summary>
-    public void ReadMore() => _ = ReadNextAsync();
+    /// <summary>
+    /// The reader has taken the last read: the next may come. It asks once per read, so one read
+    /// at a time runs; the read runs on the thread pool, never in the reader's message handler.
+    /// </summary>
+    public void ReadMore() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+
+    void IThreadPoolWorkItem.Execute() => _ = ReadNextAsync();
 
     /// <summary>The reader is gone: nothing more is told.</summary>
     public void Stop() => _stopped = true;
