@@ -85,10 +85,18 @@ public sealed partial class ChatTarget : ILoadTarget
         new(host, balancerPort, null, pid is { } known ? new ProcessMeter(known) : null);
 
     public Task<LoadConnection> ConnectSubscriberAsync(string name, int bufferBytes, CancellationToken cancel) =>
-        JoinAsync(name, bufferBytes, cancel);
+        JoinAsync(name, bufferBytes, null, cancel);
 
     public Task<LoadConnection> ConnectPublisherAsync(string name, int bufferBytes, CancellationToken cancel) =>
-        JoinAsync(name, bufferBytes, cancel);
+        JoinAsync(name, bufferBytes, null, cancel);
+
+    /// <summary>
+    /// The project's client coming back: a server through the balancer, then the join under its
+    /// own name, sent again on the same connection every <paramref name="nameRetryEvery"/> while
+    /// the name is still held for the node it was on.
+    /// </summary>
+    public Task<LoadConnection> RejoinAsync(string name, int bufferBytes, TimeSpan nameRetryEvery, CancellationToken cancel) =>
+        JoinAsync(name, bufferBytes, nameRetryEvery, cancel);
 
     public int WritePublish(Span<byte> destination, ReadOnlySpan<byte> publisher, ReadOnlySpan<byte> payload)
     {
@@ -106,7 +114,7 @@ public sealed partial class ChatTarget : ILoadTarget
         length += bytes.Length;
     }
 
-    private async Task<LoadConnection> JoinAsync(string name, int bufferBytes, CancellationToken cancel)
+    private async Task<LoadConnection> JoinAsync(string name, int bufferBytes, TimeSpan? nameRetryEvery, CancellationToken cancel)
     {
         string reply;
         using (var balancer = await LoadConnection.ConnectAsync(_host, _balancerPort, 256, cancel))
@@ -130,22 +138,41 @@ public sealed partial class ChatTarget : ILoadTarget
             }
 
             var joinLine = $"{name} joined the server";
-            await connection.SendAsync(joinLine + "\n", cancel);
-            while (await connection.ReadLineAsync(cancel) is var line && line != joinLine)
+            while (true)
             {
-                if (line.StartsWith("ERROR", StringComparison.Ordinal))
+                await connection.SendAsync(joinLine + "\n", cancel);
+                if (await JoinRefusalAsync(connection, joinLine, cancel) is not { } refusal)
                 {
-                    throw new BenchException($"the join of {name} failed: {line}");
+                    return connection;
                 }
-            }
 
-            return connection;
+                if (nameRetryEvery is not { } pause || refusal != $"ERROR name in use: {name}")
+                {
+                    throw new BenchException($"the join of {name} failed: {refusal}");
+                }
+
+                await Task.Delay(pause, cancel);
+            }
         }
         catch
         {
             connection.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The server's error line for the join, or null once the join line itself has come back.</summary>
+    private static async Task<string?> JoinRefusalAsync(LoadConnection connection, string joinLine, CancellationToken cancel)
+    {
+        while (await connection.ReadLineAsync(cancel) is var line && line != joinLine)
+        {
+            if (line.StartsWith("ERROR", StringComparison.Ordinal))
+            {
+                return line;
+            }
+        }
+
+        return null;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using ChatActors.Hosting;
@@ -12,7 +13,9 @@ namespace ChatActors.Names;
 /// no two sessions share one. When it starts, on a new node after a move or after a restart,
 /// it relearns every name the servers' sessions hold before it answers a claim. The names of
 /// a node removed from the cluster stay taken for the downing margin: on the other side of a
-/// split, that node downs itself and turns its clients away within that time.
+/// split, that node downs itself and turns its clients away within that time. They are free at
+/// once when the node joins again on its address (run.ps1 starts a killed node again): only one
+/// process can listen on an address, so the old one is gone, with no side left to serve them.
 /// </summary>
 public sealed class NameRegistry : ReceiveActor, IWithTimers, IWithStash
 {
@@ -20,10 +23,12 @@ public sealed class NameRegistry : ReceiveActor, IWithTimers, IWithStash
 
     private readonly Dictionary<string, IActorRef> _owners = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, List<string>> _departed = new();
+    private readonly Dictionary<Address, HashSet<IActorRef>> _heldForRemovedNodes = new();
     private readonly IActorRef _chatTopic;
     private readonly TimeSpan _relearnWindow;
     private readonly TimeSpan _removedNodeMargin;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private Cluster? _cluster;
 
     public NameRegistry(IActorRef chatTopic, TimeSpan relearnWindow, TimeSpan removedNodeMargin)
     {
@@ -37,6 +42,7 @@ public sealed class NameRegistry : ReceiveActor, IWithTimers, IWithStash
             Become(Serving);
             Stash.UnstashAll();
         });
+        Receive<ClusterEvent.IMemberEvent>(_ => { });
         ReceiveAny(_ => Stash.Stash());
     }
 
@@ -47,7 +53,20 @@ public sealed class NameRegistry : ReceiveActor, IWithTimers, IWithStash
     public static Props Props(IActorRef chatTopic, TimeSpan relearnWindow, TimeSpan removedNodeMargin) =>
         Akka.Actor.Props.Create(() => new NameRegistry(chatTopic, relearnWindow, removedNodeMargin));
 
-    protected override void PreStart() => ServerStatusRequest.Publish(_chatTopic, Self, Timers, _relearnWindow);
+    protected override void PreStart()
+    {
+        if (Context.System is ExtendedActorSystem { Provider: IClusterActorRefProvider })
+        {
+            _cluster = Cluster.Get(Context.System);
+            _cluster.Subscribe(
+                Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
+                typeof(ClusterEvent.MemberJoined), typeof(ClusterEvent.MemberWeaklyUp), typeof(ClusterEvent.MemberUp));
+        }
+
+        ServerStatusRequest.Publish(_chatTopic, Self, Timers, _relearnWindow);
+    }
+
+    protected override void PostStop() => _cluster?.Unsubscribe(Self);
 
     private void Serving()
     {
@@ -85,9 +104,7 @@ public sealed class NameRegistry : ReceiveActor, IWithTimers, IWithStash
 
             if (terminated.AddressTerminated)
             {
-                // Its node left the cluster unreachable: it may still be serving on its side of
-                // a split until it downs itself, so its names stay taken until then.
-                Timers.StartSingleTimer(terminated.ActorRef, new FreeNamesOfRemovedNode(terminated.ActorRef), _removedNodeMargin);
+                HoldNamesOfRemovedNode(terminated.ActorRef);
                 return;
             }
 
@@ -97,7 +114,18 @@ public sealed class NameRegistry : ReceiveActor, IWithTimers, IWithStash
             _departed[terminated.ActorRef] = FreeNamesOf(terminated.ActorRef);
             Timers.StartSingleTimer(terminated.ActorRef, new AnnounceExits(terminated.ActorRef), ReleaseGrace);
         });
-        Receive<FreeNamesOfRemovedNode>(free => AnnounceExitsOf(FreeNamesOf(free.Session)));
+        Receive<FreeNamesOfRemovedNode>(free =>
+        {
+            var node = free.Session.Path.Address;
+            if (_heldForRemovedNodes.TryGetValue(node, out var sessions) && sessions.Remove(free.Session) && sessions.Count == 0)
+            {
+                _heldForRemovedNodes.Remove(node);
+            }
+
+            AnnounceExitsOf(FreeNamesOf(free.Session));
+        });
+        // Only members joining or up are subscribed to; at a removed node's address that is its new incarnation.
+        Receive<ClusterEvent.IMemberEvent>(joined => FreeNamesHeldFor(joined.Member.Address));
         Receive<AnnounceExits>(announce =>
         {
             if (_departed.Remove(announce.Session, out var names))
@@ -105,6 +133,43 @@ public sealed class NameRegistry : ReceiveActor, IWithTimers, IWithStash
                 AnnounceExitsOf(names);
             }
         });
+    }
+
+    /// <summary>
+    /// The session's node left the cluster unreachable: it may still be serving on its side of a
+    /// split until it downs itself, so the session's names stay taken until then, unless that
+    /// node is back already as a new incarnation (Akka lets one join only once the old is removed).
+    /// </summary>
+    private void HoldNamesOfRemovedNode(IActorRef session)
+    {
+        var node = session.Path.Address;
+        if (_cluster is not null && _cluster.State.Members.Any(member => member.Address.Equals(node) && member.Status is MemberStatus.Joining or MemberStatus.WeaklyUp or MemberStatus.Up))
+        {
+            AnnounceExitsOf(FreeNamesOf(session));
+            return;
+        }
+
+        if (!_heldForRemovedNodes.TryGetValue(node, out var sessions))
+        {
+            _heldForRemovedNodes[node] = sessions = [];
+        }
+
+        sessions.Add(session);
+        Timers.StartSingleTimer(session, new FreeNamesOfRemovedNode(session), _removedNodeMargin);
+    }
+
+    private void FreeNamesHeldFor(Address node)
+    {
+        if (!_heldForRemovedNodes.Remove(node, out var sessions))
+        {
+            return;
+        }
+
+        foreach (var session in sessions)
+        {
+            Timers.Cancel(session);
+            AnnounceExitsOf(FreeNamesOf(session));
+        }
     }
 
     private List<string> FreeNamesOf(IActorRef session)

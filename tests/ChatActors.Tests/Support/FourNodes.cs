@@ -12,12 +12,15 @@ internal sealed record FourNodes(int RemotePort, int ServerPort, int BalancerPor
     public bool EachRunsOnce => Enumerable.Range(0, 4).All(node => Find(node).Count == 1);
 
     /// <param name="logs">Where the nodes' logs go (by default beside the database).</param>
-    public Task<NodeProcess> StartAsync(string dbPath, string? logs = null) => NodeProcess.StartRunScriptAsync(
+    /// <param name="options">More run.ps1 parameters (a <c>-Config</c> file, say).</param>
+    public Task<NodeProcess> StartAsync(string dbPath, string? logs = null, params string[] options) => NodeProcess.StartRunScriptAsync(
         Repository.Root,
-        "-Approach", "process", "-Servers", "3", "-Db", dbPath, "-Logs", logs ?? Path.Combine(Path.GetDirectoryName(dbPath)!, "logs"),
-        "-BalancerPort", BalancerPort.ToString(CultureInfo.InvariantCulture),
-        "-ServerPort", ServerPort.ToString(CultureInfo.InvariantCulture),
-        "-RemotePort", RemotePort.ToString(CultureInfo.InvariantCulture));
+        [
+            "-Approach", "process", "-Servers", "3", "-Db", dbPath, "-Logs", logs ?? Path.Combine(Path.GetDirectoryName(dbPath)!, "logs"),
+            "-BalancerPort", BalancerPort.ToString(CultureInfo.InvariantCulture),
+            "-ServerPort", ServerPort.ToString(CultureInfo.InvariantCulture),
+            "-RemotePort", RemotePort.ToString(CultureInfo.InvariantCulture), .. options,
+        ]);
 
     /// <summary>The process of node <paramref name="node"/> (none while it is down).</summary>
     public IReadOnlyList<int> Find(int node) => NodeProcesses.Find("--remote-port", (RemotePort + node).ToString(CultureInfo.InvariantCulture));
