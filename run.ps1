@@ -251,6 +251,14 @@ function Write-Notice([string]$text) {
     }
 }
 
+# A gen0 budget of 4 MB for every node, unless the environment has one: with the GC's own
+# budget (sized from the CPU's cache) an idle node's memory per client depended on how full
+# gen0 happened to be, 3.1 to 4.8 KB; with 4 MB it stayed under 4 KB (docs/BENCHMARKS.md,
+# idle memory). The GC reads this setting from the environment only, not runtimeconfig.json.
+if (-not $env:DOTNET_GCgen0size) {
+    $env:DOTNET_GCgen0size = "0x400000"
+}
+
 # The user's file comes last, so that it layers over the node's own file.
 function Start-Node([string[]]$arguments) {
     return [System.Diagnostics.Process]::Start("dotnet", [string[]](@($node) + $common + $arguments + $userConfig))
@@ -319,7 +327,9 @@ try {
     $restarts = @{}
     $reported = @{}
     :watching while ($true) {
-        Start-Sleep -Milliseconds 500
+        # Not Start-Sleep: each call of the cmdlet cost this script 1.5 % of a core while the
+        # nodes sat idle (docs/BENCHMARKS.md); Ctrl+C still stops the script within the 500 ms.
+        [System.Threading.Thread]::Sleep(500)
         for ($i = 0; $i -lt $nodes.Count; $i++) {
             if (-not $nodes[$i].HasExited -or $reported[$i]) {
                 continue

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ChatActors.Harness;
 
 namespace ChatActors.Bench;
 
@@ -26,6 +27,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter console)
         {
             await using var target = await StartAsync(targetKind);
             console.WriteLine($"bench: {target.Name} is up");
+            await SettleAsync(target);
             if (Runs("handshake") || Runs("joins"))
             {
                 // Figures of a server that has been running, as a chat server is: a first burst of
@@ -102,11 +104,14 @@ public sealed class BenchRun(BenchOptions options, TextWriter console)
         _ => await ChatTarget.StartAsync(options.Servers, options.MostClients),
     };
 
+    /// <summary>Until the target is quiet, and the machine too (a process cluster has no meter of its own).</summary>
     private static async Task SettleAsync(ILoadTarget target)
     {
         if (target.Meter is { } meter)
         {
             await meter.WaitUntilQuietAsync(SettleWithin);
         }
+
+        await MachineMeter.WaitUntilQuietAsync(SettleWithin);
     }
 }

@@ -31,15 +31,27 @@ public sealed partial class ChatTarget : ILoadTarget
     public ProcessMeter? Meter { get; }
 
     /// <summary>
-    /// A node of this build in Release, on free ports, with hocon/bench.conf (no flood control, no
-    /// limits per address), its admin port on as by default, so that its metrics cost what they do.
+    /// A node of this checkout as users start it (run.ps1, fork, in Release), on free ports, with
+    /// hocon/bench.conf (no flood control, no limits per address), its admin port on as by
+    /// default, so that its metrics cost what they do; measured in the node's process.
     /// </summary>
     public static async Task<ChatTarget> StartAsync(int servers, int capacity)
     {
-        var benchConfig = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "hocon", "bench.conf"));
+        var config = Path.Combine(AppContext.BaseDirectory, "hocon", "bench.conf");
         var adminPort = NodeProcesses.FreeRange(1).ToString(CultureInfo.InvariantCulture);
-        var node = await NodeProcess.StartInTemporaryFolderAsync(servers, capacity, benchConfig, "--admin-port", adminPort);
-        return new ChatTarget("127.0.0.1", node.BalancerPort, node, node.Meter);
+        var run = await NodeProcess.StartRunScriptInTemporaryFolderAsync(Checkout.Root, "chatactors-bench-", folder =>
+        [
+            "-Servers", servers.ToString(CultureInfo.InvariantCulture), "-Capacity", capacity.ToString(CultureInfo.InvariantCulture),
+            "-Db", Path.Combine(folder, "storage.db"), "-BalancerPort", "0", "-ServerPort", "0", "-RemotePort", "0",
+            "-AdminPort", adminPort, "-Config", config, "-NoLiveView",
+        ]);
+        if (NodeProcesses.Find("--db", run.DbPath) is not [var node])
+        {
+            await run.DisposeAsync();
+            throw new BenchException("run.ps1 did not start exactly one node process");
+        }
+
+        return new ChatTarget("127.0.0.1", run.BalancerPort, run, new ProcessMeter(node));
     }
 
     /// <summary>run.ps1's process cluster as a target; its CPU and memory are spread over its nodes, so it has no meter.</summary>
