@@ -104,7 +104,7 @@ public sealed class BalancerActor : ReceiveActor, IWithTimers, IWithStash
         Receive<ServerStatus>(status => Register(status.Registration, status.Connected));
         Receive<ServerLoad>(UpdateLoad);
         Receive<Terminated>(terminated => Unregister(terminated.ActorRef, "is down"));
-        Receive<WithdrawServer>(_ => Unregister(Sender, "is draining; not handing it out"));
+        Receive<WithdrawServer>(_ => Unregister(Sender, "is stopping or draining; not handing it out"));
         // Keyed by incarnation: a node killed and started again on the same address is a new
         // member that never sends ReachableMember; the old one's removal ends its unreachability.
         Receive<ClusterEvent.UnreachableMember>(unreachable =>

@@ -25,7 +25,6 @@ public sealed partial class ServerActor
         });
         Receive<DrainServing>(drain =>
         {
-            _balancer.Tell(WithdrawServer.Instance);
             StopAccepting();
             Happened($"{_settings.Name} is draining: its clients are told to connect again");
             var sessions = _connections.Keys.ToList();
@@ -38,8 +37,10 @@ public sealed partial class ServerActor
         });
     }
 
+    /// <summary>The balancer stops handing the server out at once, not only once its node has left the cluster.</summary>
     private void StopAccepting()
     {
+        _balancer.Tell(WithdrawServer.Instance);
         _accepting.Cancel();
         _listener.Dispose();
         Become(Stopping);

@@ -189,13 +189,14 @@ public class ServerActorSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public async Task Told_to_stop_serving_it_ends_every_session_and_stops_after_the_last_leave_is_journaled()
+    public async Task Told_to_stop_serving_it_leaves_the_balancer_ends_every_session_and_stops_after_the_last_leave_is_journaled()
     {
         var (server, port) = StartServer(capacity: 10);
         var (ann, _) = await JoinAsync(await ConnectAsync(port), "ann");
         Watch(server);
 
         server.Tell(StopServing.Instance);
+        await _balancer.FishForMessageAsync<WithdrawServer>(_ => true);
         var leave = await _stats.FishForMessageAsync<RecordLeave>(_ => true);
         Assert.Equal(("ann", (double?)null), (leave.User, leave.Rating));
         await Assert.ThrowsAsync<TimeoutException>(() => ann.ReadToEndAsync().WaitAsync(TimeSpan.FromMilliseconds(200)));
