@@ -259,6 +259,12 @@ if (-not $env:DOTNET_GCgen0size) {
     $env:DOTNET_GCgen0size = "0x400000"
 }
 
+# A process cluster puts several nodes on the machine's cores: a thread pool thread that spins
+# before it sleeps takes a core another node needs (docs/BENCHMARKS.md, seventh session).
+if ($Approach -eq "process" -and -not $env:DOTNET_ThreadPool_UnfairSemaphoreSpinLimit) {
+    $env:DOTNET_ThreadPool_UnfairSemaphoreSpinLimit = "0"
+}
+
 # The user's file comes last, so that it layers over the node's own file.
 function Start-Node([string[]]$arguments) {
     return [System.Diagnostics.Process]::Start("dotnet", [string[]](@($node) + $common + $arguments + $userConfig))
