@@ -259,17 +259,10 @@ if (-not $env:DOTNET_GCgen0size) {
     $env:DOTNET_GCgen0size = "0x400000"
 }
 
-# A process cluster puts several nodes on the machine's cores, where a thread pool thread that
-# spins before it sleeps takes a core another node needs, and so does tiered compilation, which
-# compiles every hot method a second time on every node under the first load; each method is
-# compiled once, optimized, instead (docs/BENCHMARKS.md, seventh session).
-if ($Approach -eq "process") {
-    if (-not $env:DOTNET_ThreadPool_UnfairSemaphoreSpinLimit) {
-        $env:DOTNET_ThreadPool_UnfairSemaphoreSpinLimit = "0"
-    }
-    if (-not $env:DOTNET_TieredCompilation) {
-        $env:DOTNET_TieredCompilation = "0"
-    }
+# A process cluster puts several nodes on the machine's cores: a thread pool thread that spins
+# before it sleeps takes a core another node needs (docs/BENCHMARKS.md, seventh session).
+if ($Approach -eq "process" -and -not $env:DOTNET_ThreadPool_UnfairSemaphoreSpinLimit) {
+    $env:DOTNET_ThreadPool_UnfairSemaphoreSpinLimit = "0"
 }
 
 # The user's file comes last, so that it layers over the node's own file.

@@ -113,13 +113,11 @@ public class NodeProgramSpecs
         }
 
         // Its nodes get the 4 MB gen0 budget that keeps idle clients under 4 KB each (docs/BENCHMARKS.md);
-        // one node alone on the machine keeps the thread pool's spinning and tiered compilation.
+        // one node alone on the machine keeps the thread pool's spinning.
         Assert.All(NodeProcesses.Find("--db", dbPath), pid =>
         {
-            var environment = NodeEnvironment.Of(pid);
-            Assert.Contains("DOTNET_GCgen0size=0x400000", environment);
-            Assert.DoesNotContain(environment, entry => entry.StartsWith("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=", StringComparison.Ordinal));
-            Assert.DoesNotContain(environment, entry => entry.StartsWith("DOTNET_TieredCompilation=", StringComparison.Ordinal));
+            Assert.Contains("DOTNET_GCgen0size=0x400000", NodeEnvironment.Of(pid));
+            Assert.DoesNotContain(NodeEnvironment.Of(pid), entry => entry.StartsWith("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=", StringComparison.Ordinal));
         });
         var exitCode = await node.InterruptAsync();
         Assert.True(exitCode == 0, $"exit code {exitCode}:\n{node.OutputText}");
