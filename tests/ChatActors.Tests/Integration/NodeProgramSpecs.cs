@@ -116,8 +116,9 @@ public class NodeProgramSpecs
         // one node alone on the machine keeps the thread pool's spinning.
         Assert.All(NodeProcesses.Find("--db", dbPath), pid =>
         {
-            Assert.Contains("DOTNET_GCgen0size=0x400000", NodeEnvironment.Of(pid));
-            Assert.DoesNotContain(NodeEnvironment.Of(pid), entry => entry.StartsWith("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=", StringComparison.Ordinal));
+            var environment = NodeEnvironment.Of(pid);
+            Assert.Contains("DOTNET_GCgen0size=0x400000", environment);
+            Assert.DoesNotContain(environment, entry => entry.StartsWith("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=", StringComparison.Ordinal));
         });
         var exitCode = await node.InterruptAsync();
         Assert.True(exitCode == 0, $"exit code {exitCode}:\n{node.OutputText}");
