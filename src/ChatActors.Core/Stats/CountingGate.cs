@@ -32,8 +32,11 @@ public sealed class CountingGate : ReceiveActor
     private readonly TimeSpan _answerWithin;
     private readonly Dictionary<long, IActorRef> _open = [];
     private readonly StorageMembers _storage = new();
+    private readonly Cluster _cluster = Cluster.Get(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private bool _canCount = true;
+    private bool _selfUp;
+    private bool _toldCannotCount;
     private long _lastCount;
 
     public CountingGate(IActorRef stats, CountWaits waits)
@@ -54,9 +57,9 @@ public sealed class CountingGate : ReceiveActor
         Akka.Actor.Props.Create(() => new CountingGate(stats, waits));
 
     protected override void PreStart() =>
-        Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
 
-    protected override void PostStop() => Cluster.Get(Context.System).Unsubscribe(Self);
+    protected override void PostStop() => _cluster.Unsubscribe(Self);
 
     private void ClusterChanged(object clusterEvent)
     {
@@ -65,6 +68,12 @@ public sealed class CountingGate : ReceiveActor
             TellUncertain();
         }
 
+        _selfUp |= clusterEvent switch
+        {
+            ClusterEvent.CurrentClusterState state => state.Members.Any(IsSelfUp),
+            ClusterEvent.MemberUp up => IsSelfUp(up.Member),
+            _ => false,
+        };
         UpdateCanCount();
     }
 
@@ -109,21 +118,24 @@ public sealed class CountingGate : ReceiveActor
         _open.Clear();
     }
 
+    private bool IsSelfUp(Member member) => member.Status == MemberStatus.Up && member.UniqueAddress.Equals(_cluster.SelfUniqueAddress);
+
+    /// <summary>
+    /// A node that is still joining has no storage member up yet, nor any server listening: only
+    /// once it is up itself does a missing storage member mean that its clients cannot be counted.
+    /// </summary>
     private void UpdateCanCount()
     {
-        if (_storage.CanCount == _canCount)
-        {
-            return;
-        }
-
         _canCount = _storage.CanCount;
-        if (_canCount)
+        if (!_canCount && _selfUp && !_toldCannotCount)
         {
-            _log.Info("A storage member is reachable again: joins and approaches are counted again");
-        }
-        else
-        {
+            _toldCannotCount = true;
             _log.Warning("No storage member is up and reachable, so nothing can be counted: joins fail and the balancer gives no answer until one is");
+        }
+        else if (_canCount && _toldCannotCount)
+        {
+            _toldCannotCount = false;
+            _log.Info("A storage member is reachable again: joins and approaches are counted again");
         }
     }
 

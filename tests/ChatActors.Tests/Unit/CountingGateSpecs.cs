@@ -40,6 +40,25 @@ public class CountingGateSpecs() : Akka.TestKit.Xunit2.TestKit("akka.actor.provi
         await leaving.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(10));
     }
 
+    [Fact]
+    public async Task A_node_that_is_starting_does_not_warn_that_nothing_can_be_counted()
+    {
+        var stats = CreateTestProbe();
+        var joining = CreateTestProbe();
+        var gate = Sys.ActorOf(CountingGate.Props(stats, Waits));
+
+        await EventFilter.Warning(contains: "nothing can be counted").ExpectAsync(0, async () =>
+        {
+            var cluster = Akka.Cluster.Cluster.Get(Sys);
+            await cluster.JoinAsync(cluster.SelfAddress);
+            await AwaitAssertAsync(async () =>
+            {
+                gate.Tell(new RecordJoin("ann", AcceptBefore), joining);
+                await stats.ExpectMsgAsync<RecordJoin>(TimeSpan.FromMilliseconds(200));
+            });
+        });
+    }
+
     /// <summary>A gate on a node that is up with the storage role, so that it counts.</summary>
     private async Task<IActorRef> StartGateAsync(TestProbe stats, CountWaits waits)
     {
