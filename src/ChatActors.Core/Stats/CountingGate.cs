@@ -68,11 +68,11 @@ public sealed class CountingGate : ReceiveActor
             TellUncertain();
         }
 
-        _selfUp |= clusterEvent switch
+        _selfUp = clusterEvent switch
         {
-            ClusterEvent.CurrentClusterState state => state.Members.Any(IsSelfUp),
-            ClusterEvent.MemberUp up => IsSelfUp(up.Member),
-            _ => false,
+            ClusterEvent.CurrentClusterState state => state.Members.Any(member => IsSelf(member) && member.Status == MemberStatus.Up),
+            ClusterEvent.IMemberEvent changed when IsSelf(changed.Member) => changed.Member.Status == MemberStatus.Up,
+            _ => _selfUp,
         };
         UpdateCanCount();
     }
@@ -118,11 +118,12 @@ public sealed class CountingGate : ReceiveActor
         _open.Clear();
     }
 
-    private bool IsSelfUp(Member member) => member.Status == MemberStatus.Up && member.UniqueAddress.Equals(_cluster.SelfUniqueAddress);
+    private bool IsSelf(Member member) => member.UniqueAddress.Equals(_cluster.SelfUniqueAddress);
 
     /// <summary>
-    /// A node that is still joining has no storage member up yet, nor any server listening: only
-    /// once it is up itself does a missing storage member mean that its clients cannot be counted.
+    /// A node that is still joining has no storage member up yet, nor any server listening, and a
+    /// node that is leaving takes its storage role with it: only while it is up itself does a
+    /// missing storage member mean that its clients cannot be counted.
     /// </summary>
     private void UpdateCanCount()
     {

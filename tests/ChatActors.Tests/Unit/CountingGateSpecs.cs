@@ -5,7 +5,7 @@ using ChatActors.Stats;
 namespace ChatActors.Tests.Unit;
 
 /// <summary>The counting gate when the stats actor's node is lost: who is told that a count may be lost with it.</summary>
-public class CountingGateSpecs() : Akka.TestKit.Xunit2.TestKit("akka.actor.provider = cluster\nakka.cluster.roles = [storage]\nakka.remote.dot-netty.tcp.port = 0")
+public class CountingGateSpecs() : Akka.TestKit.Xunit2.TestKit("akka.actor.provider = cluster\nakka.cluster.roles = [storage]\nakka.remote.dot-netty.tcp.port = 0\nakka.coordinated-shutdown.terminate-actor-system = off\nakka.coordinated-shutdown.run-by-actor-system-terminate = off")
 {
     /// <summary>As a node has them: a request is accepted within 10 s, and its requester waits for 110 s.</summary>
     private static readonly CountWaits Waits = CountWaits.For(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(90), TimeSpan.FromSeconds(5));
@@ -55,6 +55,30 @@ public class CountingGateSpecs() : Akka.TestKit.Xunit2.TestKit("akka.actor.provi
             {
                 gate.Tell(new RecordJoin("ann", AcceptBefore), joining);
                 await stats.ExpectMsgAsync<RecordJoin>(TimeSpan.FromMilliseconds(200));
+            });
+        });
+    }
+
+    [Fact]
+    public async Task A_node_that_is_leaving_does_not_warn_that_nothing_can_be_counted()
+    {
+        var stats = CreateTestProbe();
+        var gate = await StartGateAsync(stats, Waits);
+        var joining = CreateTestProbe();
+        await AwaitAssertAsync(async () =>
+        {
+            gate.Tell(new RecordJoin("ann", AcceptBefore), joining);
+            await stats.ExpectMsgAsync<RecordJoin>(TimeSpan.FromMilliseconds(200));
+        });
+
+        await EventFilter.Warning(contains: "nothing can be counted").ExpectAsync(0, async () =>
+        {
+            var cluster = Akka.Cluster.Cluster.Get(Sys);
+            await cluster.LeaveAsync();
+            await AwaitAssertAsync(async () =>
+            {
+                gate.Tell(new RecordJoin("bob", AcceptBefore), joining);
+                await joining.FishForMessageAsync(message => message is CountRefused, TimeSpan.FromMilliseconds(200));
             });
         });
     }
