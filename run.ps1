@@ -272,6 +272,8 @@ function Start-Node([string[]]$arguments) {
 
 # What each node was started with, so that a node that is killed can be started again.
 $nodeArguments = @()
+# A process cluster's node 0 gets only itself as seed node at its first start (below).
+$node0Seeds, $node0FirstSeeds = "", ""
 
 # Every node handles Ctrl+C itself (a clean shutdown that flushes storage.db and leaves
 # the cluster). PowerShell stops this script at the same moment, so wait for the nodes in
@@ -294,6 +296,9 @@ try {
         # other node answers; any node that starts again, node 0 too, joins the cluster that
         # runs, whichever nodes died (docs/CLUSTER.md).
         $seeds = (0..$count | ForEach-Object { "${seedHost}:$($firstRemotePort + $_)" }) -join ", "
+        # At this first start the other nodes are still starting, and node 0 alone can form the
+        # cluster: asking them first would only wait for their refused connections (and log each).
+        $node0Seeds, $node0FirstSeeds = $seeds, "${seedHost}:$firstRemotePort"
         $process = @("--approach", "process", "--seed-nodes", $seeds, "--config", (Join-Path $hocon "node-0.conf"))
         $nodeArguments += ,($process + @(
             "--servers", "0", "--remote-port", $firstRemotePort, "--admin-port", $firstAdminPort, "--log-file", (Join-Path $logs "node-0.log")))
@@ -319,7 +324,11 @@ try {
         Remove-Item -ErrorAction Ignore (Join-Path $logs "node-$i.drained")
         $nodeArguments[$i] = $nodeArguments[$i] + @("--drained-file", (Join-Path $logs "node-$i.drained"))
     }
-    $nodes = @($nodeArguments | ForEach-Object { Start-Node $_ })
+    $firstStart = @($nodeArguments)
+    if ($node0FirstSeeds -ne "") {
+        $firstStart[0] = @($nodeArguments[0] | ForEach-Object { if ($_ -eq $node0Seeds) { $node0FirstSeeds } else { $_ } })
+    }
+    $nodes = @($firstStart | ForEach-Object { Start-Node $_ })
 
     # A node that was killed (SIGKILL: exit code 137) is started again and rejoins the
     # cluster, and so are a node that stopped by itself after it was up (exit code 3: the
