@@ -12,6 +12,7 @@ using ChatActors.Hosting.Settings;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace ChatActors.Admin;
 
@@ -33,7 +34,9 @@ public static class AdminHosting
             .UseSockets(sockets => sockets.CreateBoundListenSocket = _ => listener);
         builder.Services.AddRouting();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("serving", tags: [ReadyTag]);
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("chatactors"))
+            .WithMetrics(metrics => metrics
             .AddMeter(ChatMetrics.MeterName)
             .AddRuntimeInstrumentation()
             .AddPrometheusExporter());

@@ -13,6 +13,16 @@ public sealed class ChatMetrics
 {
     public const string MeterName = "ChatActors";
 
+    /// <summary>
+    /// A join is answered within milliseconds, and waits at most 110 s for its journal. Without
+    /// this advice OpenTelemetry's buckets are made for milliseconds (0, 5, 10, ... 10,000): every
+    /// join, in seconds, would fall into the one bucket up to 5 s, and no quantile could be read.
+    /// </summary>
+    private static readonly InstrumentAdvice<double> SecondsBuckets = new()
+    {
+        HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    };
+
     private readonly Counter<long> _joins;
     private readonly Counter<long> _leaves;
     private readonly Counter<long> _ratings;
@@ -43,8 +53,8 @@ public sealed class ChatMetrics
         _bytesOut = meter.CreateCounter<long>("chatactors.sent", "By", "Bytes of lines handed to clients' connections");
         _readersCutOff = meter.CreateCounter<long>("chatactors.readers.cut_off", "{client}", "Clients disconnected for not reading their messages");
         _floodSlowDowns = meter.CreateCounter<long>("chatactors.flood.slow_downs", "{event}", "Times a client sent faster than allowed and was read more slowly");
-        _handshake = meter.CreateHistogram<double>("chatactors.join.duration", "s", "From a join line read to its answer: the name claimed and the join journaled");
-        _journalWrite = meter.CreateHistogram<double>("chatactors.journal.write.duration", "s", "From a count's persist to its journaled event, on the stats actor's node");
+        _handshake = meter.CreateHistogram("chatactors.join.duration", "s", "From a join line read to its answer: the name claimed and the join journaled", advice: SecondsBuckets);
+        _journalWrite = meter.CreateHistogram("chatactors.journal.write.duration", "s", "From a count's persist to its journaled event, on the stats actor's node", advice: SecondsBuckets);
     }
 
     /// <param name="startedTimestamp">When the join line was read (<see cref="Stopwatch.GetTimestamp"/>).</param>

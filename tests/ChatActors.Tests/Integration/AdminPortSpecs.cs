@@ -44,9 +44,13 @@ public sealed class AdminPortSpecs
         Assert.Equal("ann : hello\nann : again\n".Length * 2 + "bob joined the server\nann exited the server\n".Length, metrics.Value("chatactors_sent_bytes_total"));
         // Two joins answered; seven counts journaled (three approaches, the busy server, two joins, a leave).
         Assert.Equal((2, 7), (metrics.Value("chatactors_join_duration_seconds_count"), metrics.Value("chatactors_journal_write_duration_seconds_count")));
+        // Buckets in seconds, fine enough to read a quantile of durations of milliseconds.
+        Assert.InRange(metrics.Buckets("chatactors_join_duration_seconds").First(bucket => bucket.Count == 2).UpperBound, 0.001, 2.5);
+        Assert.InRange(metrics.Buckets("chatactors_journal_write_duration_seconds").First(bucket => bucket.Count == 7).UpperBound, 0.001, 2.5);
         Assert.Equal(1, metrics.Value("chatactors_cluster_members", "status=up", "reachable=true"));
         Assert.Equal(1, metrics.Value("chatactors_singleton_location", "singleton=stats", $"node={node.Address.Host}:{node.Address.Port}"));
         Assert.True(metrics.Has("process_runtime_dotnet_gc_collections_count_total") || metrics.Has("dotnet_gc_collections_total"), "runtime metrics");
+        Assert.Equal(1, metrics.Value("target_info", "service_name=chatactors"));
     }
 
     [Fact]

@@ -56,6 +56,13 @@ public sealed partial class PrometheusText
 
     public bool Has(string name) => _samples.Any(sample => sample.Name == name);
 
+    /// <summary>A histogram's buckets, smallest first: each upper bound (<c>le</c>) with the count of samples up to it.</summary>
+    public IReadOnlyList<(double UpperBound, double Count)> Buckets(string histogram) => _samples
+        .Where(sample => sample.Name == histogram + "_bucket")
+        .Select(sample => (sample.Labels["le"] == "+Inf" ? double.PositiveInfinity : double.Parse(sample.Labels["le"], CultureInfo.InvariantCulture), sample.Value))
+        .OrderBy(bucket => bucket.Item1)
+        .ToList();
+
     [GeneratedRegex(@"^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$")]
     private static partial Regex TypeLine();
 
