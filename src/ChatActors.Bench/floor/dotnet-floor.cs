@@ -1,18 +1,16 @@
-// What the chat costs in .NET with nothing behind it (docs/BENCHMARKS.md, "The protocol's
-// floor"). Not a chat server: join-floor.c's protocol written the way a plain .NET server is
-// written, async sockets on the thread pool, no actors, no SQLite, no journal library. A
-// balancer port names the one server port and closes; a server port greets, takes the first
-// line ("NAME joined the server") and sends it to everyone joined so far, itself included,
-// and from then on sends every whole line read to everyone as it was read. Sends coalesce as
-// the node's do: each client's bytes go out in a thread-pool work item, so what arrives
-// before it runs goes out in the same send. With a LOG file, each approach and each join is
-// appended to it and its answer waits for an fdatasync that covers it (one for all the counts
-// that arrived while the last one ran). Leaves are not broadcast.
+// The protocol's floor in .NET (docs/BENCHMARKS.md, "The protocol's floor"): join-floor.c
+// written in C#, to tell what .NET itself costs from what the node's design costs. Not a chat
+// server: a balancer port that names the one server port and closes, and a server port that
+// greets, takes the first line ("NAME joined the server") and sends it to every client joined
+// so far, itself included. One thread on epoll through libc, as in C: no thread pool, no
+// tasks, no allocation per event; everything a round of events produced is written once at
+// its end, one write per client per round. With a LOG file, each approach and each join is
+// appended to it and the round's replies wait for one fdatasync. Leaves are not broadcast.
 //
 //   dotnet run -c Release src/ChatActors.Bench/floor/dotnet-floor.cs -- BALANCER_PORT SERVER_PORT [LOG]
-//   dotnet run -c Release --project src/ChatActors.Bench -- --target chat --host 127.0.0.1 --port BALANCER_PORT --scenarios handshake,joins,fanout --fanout 100x1
-using System.Net;
-using System.Net.Sockets;
+//   dotnet run -c Release --project src/ChatActors.Bench -- --target chat --host 127.0.0.1 --port BALANCER_PORT --node-pid PID --scenarios handshake,joins
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
 
 if (args.Length < 2)
@@ -22,232 +20,280 @@ if (args.Length < 2)
 }
 
 var serverPort = int.Parse(args[1]);
-var counts = args.Length > 2 ? new CountLog(args[2]) : null;
-var room = new Room();
-var balancerReply = Encoding.ASCII.GetBytes($"('127.0.0.1', {serverPort})");
-var greeting = "Welcome to Server-1\n"u8.ToArray();
-
-_ = AcceptAsync(int.Parse(args[0]), async client =>
-{
-    using (client)
-    {
-        if (counts is not null)
-        {
-            await counts.CountAsync();
-        }
-
-        await client.SendAsync(balancerReply);
-        client.Shutdown(SocketShutdown.Both);
-    }
-});
-await AcceptAsync(serverPort, async client =>
-{
-    client.NoDelay = true;
-    var member = new Member(client);
-    member.Send(greeting);
-    var buffer = new byte[16 * 1024];
-    var length = 0;
-    var joined = false;
-    try
-    {
-        int read;
-        while ((read = await client.ReceiveAsync(buffer.AsMemory(length))) > 0)
-        {
-            length += read;
-            var start = 0;
-            if (!joined)
-            {
-                var joinEnd = Array.IndexOf(buffer, (byte)'\n', 0, length);
-                if (joinEnd < 0)
-                {
-                    continue;
-                }
-
-                if (counts is not null)
-                {
-                    await counts.CountAsync();
-                }
-
-                room.Join(member, buffer.AsSpan(0, joinEnd + 1).ToArray());
-                joined = true;
-                start = joinEnd + 1;
-            }
-
-            var chatEnd = buffer.AsSpan(start, length - start).LastIndexOf((byte)'\n');
-            if (chatEnd >= 0)
-            {
-                room.Broadcast(buffer.AsSpan(start, chatEnd + 1).ToArray());
-                start += chatEnd + 1;
-            }
-
-            buffer.AsSpan(start, length - start).CopyTo(buffer);
-            length = length - start == buffer.Length ? 0 : length - start;
-        }
-    }
-    catch (SocketException)
-    {
-        // A reset ends the client as a close does.
-    }
-
-    room.Leave(member);
-    client.Dispose();
-});
+var floor = new EpollFloor(
+    Encoding.ASCII.GetBytes($"('127.0.0.1', {serverPort})"),
+    args.Length > 2 ? Libc.OpenLog(args[2]) : -1);
+floor.Run(Libc.Listen(int.Parse(args[0])), Libc.Listen(serverPort));
 return 0;
 
-static async Task AcceptAsync(int port, Func<Socket, Task> serve)
+sealed class EpollFloor(byte[] balancerReply, int logFd)
 {
-    var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-    listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
-    listener.Listen(4096);
-    while (true)
-    {
-        var client = await listener.AcceptAsync();
-        _ = Task.Run(() => serve(client));
-    }
-}
-
-/// <summary>Everyone joined, in an array replaced on every join and leave, so a broadcast reads it without a lock.</summary>
-sealed class Room
-{
-    private readonly Lock _gate = new();
-    private volatile Member[] _everyone = [];
-
-    public void Join(Member member, byte[] line)
-    {
-        lock (_gate)
-        {
-            _everyone = [.. _everyone, member];
-        }
-
-        Broadcast(line);
-    }
-
-    public void Broadcast(byte[] lines)
-    {
-        foreach (var member in _everyone)
-        {
-            member.Send(lines);
-        }
-    }
-
-    public void Leave(Member member)
-    {
-        lock (_gate)
-        {
-            _everyone = [.. _everyone.Where(other => other != member)];
-        }
-    }
-}
-
-/// <summary>
-/// One client's outgoing bytes. Without the hand-off to the pool a send would complete at
-/// once, inside the broadcast, and a burst of joins would cost one system call per join line
-/// per client.
-/// </summary>
-sealed class Member(Socket socket)
-{
-    private readonly MemoryStream _pending = new();
-    private bool _sending;
-
-    public void Send(byte[] bytes)
-    {
-        lock (_pending)
-        {
-            _pending.Write(bytes);
-            if (_sending)
-            {
-                return;
-            }
-
-            _sending = true;
-        }
-
-        ThreadPool.UnsafeQueueUserWorkItem(member => _ = member.PumpAsync(), this, preferLocal: false);
-    }
-
-    private async Task PumpAsync()
-    {
-        while (true)
-        {
-            byte[] batch;
-            lock (_pending)
-            {
-                if (_pending.Length == 0)
-                {
-                    _sending = false;
-                    return;
-                }
-
-                batch = _pending.ToArray();
-                _pending.SetLength(0);
-            }
-
-            try
-            {
-                await socket.SendAsync(batch);
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-        }
-    }
-}
-
-/// <summary>Group commit: every count waits for the fdatasync of a write that includes it.</summary>
-sealed class CountLog(string path)
-{
+    private const int MaxFds = 65536;
+    private const int LineMaxBytes = 256;
+    private static readonly byte[] Greeting = "Welcome to Server-1\n"u8.ToArray();
     private static readonly byte[] Record = "one approach or join, about as long as an event\n"u8.ToArray();
-    private readonly FileStream _file = new(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
-    private readonly Lock _gate = new();
-    private List<TaskCompletionSource> _waiting = [];
-    private bool _writing;
 
-    public Task CountAsync()
+    private readonly byte[][] _pendingLine = new byte[MaxFds][];
+    private readonly int[] _pendingLength = new int[MaxFds];
+    private readonly bool[] _isJoined = new bool[MaxFds];
+    private readonly List<int> _joined = [];
+    private readonly byte[][] _output = new byte[MaxFds][];
+    private readonly int[] _outputLength = new int[MaxFds];
+    private readonly List<int> _withOutput = [];
+    private readonly List<int> _balancerWaiting = [];
+    private int _eventsToLog;
+    private int _epoll;
+
+    public void Run(int balancer, int server)
     {
-        var counted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
-        {
-            _waiting.Add(counted);
-            if (_writing)
-            {
-                return counted.Task;
-            }
-
-            _writing = true;
-        }
-
-        _ = Task.Run(WriteWaiting);
-        return counted.Task;
-    }
-
-    private void WriteWaiting()
-    {
+        _epoll = Libc.epoll_create1(0);
+        Watch(balancer);
+        Watch(server);
+        var events = new Libc.EpollEvent[512];
         while (true)
         {
-            List<TaskCompletionSource> batch;
-            lock (_gate)
+            var ready = Libc.epoll_wait(_epoll, events, events.Length, -1);
+            for (var k = 0; k < ready; k++)
             {
-                if (_waiting.Count == 0)
+                var fd = events[k].Fd;
+                if (fd == balancer)
                 {
-                    _writing = false;
-                    return;
+                    for (int client; (client = Libc.accept4(balancer, 0, 0, 0)) >= 0;)
+                    {
+                        _balancerWaiting.Add(client);
+                        CountEvent();
+                    }
                 }
+                else if (fd == server)
+                {
+                    for (int client; (client = Libc.accept4(server, 0, 0, Libc.SockNonBlock)) >= 0;)
+                    {
+                        if (client >= MaxFds)
+                        {
+                            Libc.close(client);
+                            continue;
+                        }
 
-                batch = _waiting;
-                _waiting = [];
+                        Libc.SetNoDelay(client);
+                        _pendingLength[client] = 0;
+                        QueueOutput(client, Greeting, Greeting.Length);
+                        Watch(client);
+                    }
+                }
+                else
+                {
+                    ReadClient(fd);
+                }
             }
 
-            foreach (var _ in batch)
-            {
-                _file.Write(Record);
-            }
-
-            _file.Flush(flushToDisk: true);
-            foreach (var counted in batch)
-            {
-                counted.SetResult();
-            }
+            EndRound();
         }
     }
+
+    private void Watch(int fd)
+    {
+        var watched = new Libc.EpollEvent { Events = Libc.EpollIn, Fd = fd };
+        Libc.epoll_ctl(_epoll, Libc.EpollCtlAdd, fd, ref watched);
+    }
+
+    private void CountEvent()
+    {
+        if (logFd >= 0)
+        {
+            _eventsToLog++;
+        }
+    }
+
+    private void QueueOutput(int fd, byte[] bytes, int length)
+    {
+        var buffer = _output[fd] ??= new byte[256];
+        if (_outputLength[fd] + length > buffer.Length)
+        {
+            Array.Resize(ref _output[fd], (_outputLength[fd] + length) * 2);
+            buffer = _output[fd];
+        }
+
+        if (_outputLength[fd] == 0)
+        {
+            _withOutput.Add(fd);
+        }
+
+        Buffer.BlockCopy(bytes, 0, buffer, _outputLength[fd], length);
+        _outputLength[fd] += length;
+    }
+
+    private void ReadClient(int fd)
+    {
+        var line = _pendingLine[fd] ??= new byte[LineMaxBytes];
+        var got = Libc.read(fd, ref line[_pendingLength[fd]], LineMaxBytes - _pendingLength[fd]);
+        if (got < 0 && Marshal.GetLastPInvokeError() == Libc.EAgain)
+        {
+            return;
+        }
+
+        if (got <= 0)
+        {
+            Forget(fd);
+            return;
+        }
+
+        _pendingLength[fd] += (int)got;
+        var lineEnd = Array.IndexOf(line, (byte)'\n', 0, _pendingLength[fd]);
+        if (lineEnd < 0)
+        {
+            if (_pendingLength[fd] == LineMaxBytes)
+            {
+                _pendingLength[fd] = 0;
+            }
+
+            return;
+        }
+
+        if (!_isJoined[fd])
+        {
+            _isJoined[fd] = true;
+            _joined.Add(fd);
+            CountEvent();
+            foreach (var other in _joined)
+            {
+                QueueOutput(other, line, lineEnd + 1);
+            }
+        }
+
+        _pendingLength[fd] = 0;
+    }
+
+    private void Forget(int fd)
+    {
+        _outputLength[fd] = 0;
+        if (_isJoined[fd])
+        {
+            _joined.Remove(fd);
+        }
+
+        _isJoined[fd] = false;
+        Libc.close(fd);
+    }
+
+    /// <summary>The end of a round: the counts first, then every answer they allow.</summary>
+    private void EndRound()
+    {
+        if (_eventsToLog > 0)
+        {
+            for (; _eventsToLog > 0; _eventsToLog--)
+            {
+                Libc.write(logFd, ref Record[0], Record.Length);
+            }
+
+            Libc.fdatasync(logFd);
+        }
+
+        foreach (var waiting in _balancerWaiting)
+        {
+            Libc.write(waiting, ref balancerReply[0], balancerReply.Length);
+            Libc.close(waiting);
+        }
+
+        _balancerWaiting.Clear();
+        foreach (var fd in _withOutput)
+        {
+            if (_outputLength[fd] > 0)
+            {
+                Libc.write(fd, ref _output[fd][0], _outputLength[fd]);
+            }
+
+            _outputLength[fd] = 0;
+        }
+
+        _withOutput.Clear();
+    }
+}
+
+static class Libc
+{
+    public const uint EpollIn = 1;
+    public const int EpollCtlAdd = 1;
+    public const int SockNonBlock = 0x800;
+    public const int EAgain = 11;
+
+    [StructLayout(LayoutKind.Sequential, Pack = 4)]
+    public struct EpollEvent
+    {
+        public uint Events;
+        public int Fd;
+        private int _restOfData;
+    }
+
+    public static int Listen(int port)
+    {
+        const int afInet = 2, sockStream = 1, solSocket = 1, soReuseAddr = 2;
+        var fd = socket(afInet, sockStream | SockNonBlock, 0);
+        var on = 1;
+        setsockopt(fd, solSocket, soReuseAddr, ref on, sizeof(int));
+        // struct sockaddr_in: family, port in network order, 127.0.0.1, zero padding.
+        var address = new byte[16];
+        BinaryPrimitives.WriteUInt16LittleEndian(address, afInet);
+        BinaryPrimitives.WriteUInt16BigEndian(address.AsSpan(2), (ushort)port);
+        address[4] = 127;
+        address[7] = 1;
+        if (bind(fd, address, address.Length) != 0 || listen(fd, 4096) != 0)
+        {
+            throw new InvalidOperationException($"cannot listen on 127.0.0.1:{port} (errno {Marshal.GetLastPInvokeError()})");
+        }
+
+        return fd;
+    }
+
+    public static void SetNoDelay(int fd)
+    {
+        const int ipProtoTcp = 6, tcpNoDelay = 1;
+        var on = 1;
+        setsockopt(fd, ipProtoTcp, tcpNoDelay, ref on, sizeof(int));
+    }
+
+    public static int OpenLog(string path)
+    {
+        const int writeOnly = 1, create = 0x40, append = 0x400;
+        var fd = open(path, writeOnly | create | append, Convert.ToInt32("644", 8));
+        return fd >= 0 ? fd : throw new InvalidOperationException($"cannot open {path} (errno {Marshal.GetLastPInvokeError()})");
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    public static extern int epoll_create1(int flags);
+
+    [DllImport("libc", SetLastError = true)]
+    public static extern int epoll_ctl(int epfd, int op, int fd, ref EpollEvent watched);
+
+    [DllImport("libc", SetLastError = true)]
+    public static extern int epoll_wait(int epfd, [Out] EpollEvent[] events, int maxEvents, int timeout);
+
+    [DllImport("libc", SetLastError = true)]
+    public static extern int accept4(int fd, nint address, nint addressLength, int flags);
+
+    [DllImport("libc", SetLastError = true)]
+    public static extern nint read(int fd, ref byte buffer, nint count);
+
+    [DllImport("libc", SetLastError = true)]
+    public static extern nint write(int fd, ref byte buffer, nint count);
+
+    [DllImport("libc", SetLastError = true)]
+    public static extern int close(int fd);
+
+    [DllImport("libc", SetLastError = true)]
+    public static extern int fdatasync(int fd);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int socket(int domain, int type, int protocol);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int setsockopt(int fd, int level, int name, ref int value, int length);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int bind(int fd, byte[] address, int length);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int listen(int fd, int backlog);
+
+    [DllImport("libc", SetLastError = true, CharSet = CharSet.Ansi)]
+    private static extern int open(string path, int flags, int mode);
 }
